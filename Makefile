@@ -1,0 +1,30 @@
+# The workbench's commands. `make help` lists them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help install figures test lab clean-data
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+install: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
+
+figures: install  ## rerun every notebook in order, in place; writes data/figures, data/tables
+	$(BIN)/python -m lib.runner
+
+test: install  ## unit tests and nbval over every notebook
+	$(BIN)/python -m pytest
+
+lab: install  ## open JupyterLab in this environment
+	$(BIN)/jupyter lab notebooks/
+
+clean-data:  ## delete the cached corpus tables in data/processed (they are rebuilt on demand)
+	rm -rf data/processed

@@ -1,0 +1,40 @@
+"""Save figures and tables so that a rerun writes the same bytes.
+
+Every figure goes to ``data/figures/NN-name.png`` and ``.svg`` (no timestamps, no software version
+in the metadata); every table to ``data/tables/NN-name.csv`` (stable float format, no index).
+
+>>> import matplotlib.pyplot as plt
+>>> use_style()
+>>> fig, ax = plt.subplots()
+>>> save_figure(fig, "00-example")  # doctest: +SKIP
+"""
+import matplotlib
+import matplotlib.pyplot as plt
+
+from lib.paths import FIGURES_DIR, RESOURCES_DIR, TABLES_DIR
+
+STYLE_FILE = RESOURCES_DIR / "workbench.mplstyle"
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+
+def use_style():
+    """Apply the workbench's matplotlib style (colour-blind-safe palette, fixed sizes)."""
+    plt.style.use(STYLE_FILE)
+
+
+def save_figure(fig, name, *, folder=FIGURES_DIR):
+    """Write ``fig`` as ``<folder>/<name>.png`` and ``.svg`` with fixed metadata; return the PNG path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    png = folder / f"{name}.png"
+    with matplotlib.rc_context({"svg.hashsalt": "workbench"}):
+        fig.savefig(png, metadata={"Software": None})
+        fig.savefig(folder / f"{name}.svg", metadata={"Date": None, "Creator": None})
+    return png
+
+
+def save_table(table, name, *, folder=TABLES_DIR):
+    """Write a DataFrame as ``<folder>/<name>.csv`` (UTF-8, no index, 6 significant digits)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.csv"
+    table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
+    return path
