@@ -74,10 +74,11 @@ def load_corpus(folder=SEEDS_DIR, *, max_bytes=5_000_000, cache=True):
     if cache and key_file.exists() and key_file.read_text() == key:
         return Corpus.read(cache_dir)
     corpus = build_corpus(folder, max_bytes=max_bytes)
-    if cache:
-        corpus.save(cache_dir)
-        key_file.write_text(key)
-    return corpus
+    if not cache:
+        return corpus
+    corpus.save(cache_dir)
+    key_file.write_text(key)
+    return Corpus.read(cache_dir)
 
 
 def processed_dir(folder):
@@ -126,7 +127,7 @@ def flag_duplicate_articles(documents, paragraphs, *, share=NEAR_DUPLICATE_SHARE
     pairs = pairs[pairs["doc_id"] != pairs["doc_id_other"]]
     pairs = pairs[pairs["doc_id_other"].map(order) < pairs["doc_id"].map(order)]
     shared = pairs.groupby(["doc_id", "doc_id_other"])["chars"].sum().reset_index()
-    shared["share"] = shared["chars"] / shared["doc_id"].map(totals)
+    shared["share"] = shared["chars"].astype(float) / shared["doc_id"].map(totals).astype(float)
     shared = shared[shared["share"] >= share].sort_values(["doc_id", "share"], ascending=[True, False])
     first_match = shared.drop_duplicates("doc_id").set_index("doc_id")
     documents = documents.copy()
@@ -184,7 +185,7 @@ def _with_counts(documents, paragraphs, sentences, problems):
     zh = (documents["doc_id"].map(zh_chars).fillna(0) / clean_chars).fillna(0)
     documents["lang_mix"] = [_language_mix(share) for share in zh]
     codes = problems.groupby("file")["problem"].agg(lambda s: "; ".join(sorted(set(s))))
-    documents["problems"] = documents["path"].map(codes).fillna("")
+    documents["problems"] = [codes.get(path, "") for path in documents["path"]]
     return documents.sort_values("path", kind="stable").reset_index(drop=True)
 
 

@@ -1,0 +1,544 @@
+"""Topics over paragraphs: fit, choose k, describe each topic, and compare sources and languages.
+
+Input everywhere is ``units``: one row per paragraph with doc_id, para_idx, source, language, text
+and tokens (list of non-stopword tokens). Words are counted from the token lists; a word is kept
+when it occurs in at least ``max(2, ceil(n_units / 1000))`` paragraphs and in at most 95% of them.
+
+Two models, both from scikit-learn, both deterministic for a given seed:
+
+- ``nmf`` (default): NMF on TF-IDF with the deterministic NNDSVDa start.
+- ``lda`` (comparison): batch variational LDA on raw counts, scikit-learn's default priors (1/k).
+
+Topics are numbered by prevalence (topic 0 carries the most paragraph weight). A paragraph's
+``dominant topic`` is the topic with the largest share of its weight; a paragraph with no kept word
+has no topic (-1) and is left out of every count.
+
+Choosing k (``sweep_k`` then ``choose_k``) follows Greene, O'Callaghan & Cunningham (2014): refit
+the model on random 80% subsamples and measure how well its top-10 word lists come back (Jaccard
+of each topic with its Hungarian-matched partner). NPMI coherence (lib.coherence) and topic
+diversity are reported beside it; perplexity and C_V are not used.
+
+>>> model = fit_topics(units, 4)                                   # doctest: +SKIP
+>>> topic_table(model, units)[["topic", "label", "n_paragraphs"]]  # doctest: +SKIP
+"""
+import math
+import warnings
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from sklearn.decomposition import NMF, LatentDirichletAllocation
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+
+from lib.coherence import CooccurrenceIndex, ReferenceUnavailable, coherence_table, load_reference
+from lib.errors import WorkbenchError
+from lib.paths import RESOURCES_DIR
+
+MODELS = ("nmf", "lda")
+TOP_N = 10
+DIVERSITY_N = 25
+SUBSAMPLE_FRACTION = 0.8
+MATCH_THRESHOLD = 0.5
+RELEVANCE_LAMBDA = 0.6
+LABEL_TERMS = 3
+EXTERNAL_MIN_DF = 5
+MAX_K = 20
+NMF_MAX_ITER = 500
+DEFAULT_LABELS_FILE = RESOURCES_DIR / "topic_labels.csv"
+
+
+class TopicError(WorkbenchError):
+    """Topics cannot be fitted or described as asked (too few words, k out of range, units that do
+    not match the model, an unreadable label file)."""
+
+
+@dataclass(frozen=True, eq=False)
+class TopicModel:
+    """A fitted topic model and everything needed to describe it.
+
+    kind ('nmf'|'lda'), k, seed; estimator (the fitted scikit-learn object, in its own topic
+    order); vocabulary (terms in column order, alphabetical); counts (paragraphs x terms, raw
+    counts); design (what the estimator was fitted on: TF-IDF for NMF, counts for LDA); topic_term
+    (k x terms, rows in topic order); weights (paragraphs x k, the estimator's raw paragraph-topic
+    weights in topic order); doc_topic (the same rows scaled to sum to 1, or all 0 for a paragraph
+    with no kept word); keys (doc_id, para_idx of each row); converged (NMF reached its tolerance;
+    always True for batch LDA, which runs a fixed number of passes).
+    """
+
+    kind: str
+    k: int
+    seed: int
+    estimator: object
+    vocabulary: np.ndarray
+    counts: sparse.csr_matrix
+    design: sparse.csr_matrix
+    topic_term: np.ndarray
+    weights: np.ndarray
+    doc_topic: np.ndarray
+    keys: pd.DataFrame
+    converged: bool
+
+    def top_terms(self, n: int = TOP_N) -> list[list[str]]:
+        """The n heaviest terms of each topic, ties broken alphabetically."""
+        return [list(self.vocabulary[row]) for row in _top_indices(self.topic_term, n)]
+
+    def dominant_topic(self) -> np.ndarray:
+        """Each paragraph's largest-share topic, -1 for a paragraph with no kept word."""
+        return np.where(self.doc_topic.sum(axis=1) > 0, self.doc_topic.argmax(axis=1), -1)
+
+
+def default_ks(n_units: int) -> list[int]:
+    """k values to sweep: 2 up to floor(sqrt(n_units / 2)), at most MAX_K (20).
+
+    At the ceiling a topic has on average 2k paragraphs (n = 2k^2), so the ceiling grows with the
+    corpus but slower than it: 36 paragraphs give 2..4, 150 give 2..8, 800 or more give 2..20.
+
+    >>> default_ks(150)
+    [2, 3, 4, 5, 6, 7, 8]
+    """
+    return list(range(2, max(2, min(MAX_K, math.isqrt(n_units // 2))) + 1))
+
+
+def _check_units(units: pd.DataFrame) -> None:
+    missing = {"doc_id", "para_idx", "tokens"} - set(units.columns)
+    if missing:
+        raise TopicError(f"units lacks column(s) {sorted(missing)}")
+    if any(isinstance(tokens, str) for tokens in units["tokens"]):
+        raise TopicError("units.tokens must hold lists of tokens, not strings")
+
+
+def _vectorise(units: pd.DataFrame) -> tuple[sparse.csr_matrix, np.ndarray]:
+    _check_units(units)
+    vectorizer = CountVectorizer(
+        analyzer=list, lowercase=False, min_df=max(2, math.ceil(len(units) / 1000)), max_df=0.95
+    )
+    try:
+        counts = vectorizer.fit_transform(units["tokens"])
+    except ValueError as error:
+        raise TopicError(f"no usable vocabulary in {len(units)} paragraphs ({error})") from error
+    return counts.astype(np.float64), vectorizer.get_feature_names_out()
+
+
+def _design(kind: str, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+    if kind == "nmf":
+        return TfidfTransformer().fit_transform(counts)
+    return counts
+
+
+def _check_k(k: int, n_units: int, n_terms: int, kind: str) -> None:
+    if kind not in MODELS:
+        raise TopicError(f"unknown model {kind!r}; choose one of {MODELS}")
+    largest = min(n_terms, int(SUBSAMPLE_FRACTION * n_units))
+    if not 2 <= k <= largest:
+        raise TopicError(
+            f"k={k} is out of range: {n_units} paragraphs and {n_terms} kept words allow 2..{largest}"
+        )
+
+
+def _fit(kind: str, k: int, design: sparse.csr_matrix, seed: int):
+    """Fit one model; returns (estimator, paragraph x topic weights, converged)."""
+    if kind == "nmf":
+        estimator = NMF(n_components=k, init="nndsvda", max_iter=NMF_MAX_ITER, random_state=seed)
+    else:
+        estimator = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=seed)
+    with warnings.catch_warnings():
+        # Convergence is recorded in the result instead of printed once per subsample fit.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weights = estimator.fit_transform(design)
+    converged = kind == "lda" or estimator.n_iter_ < NMF_MAX_ITER
+    weights[np.asarray(design.sum(axis=1)).ravel() == 0] = 0.0
+    return estimator, weights, converged
+
+
+def _top_indices(topic_term: np.ndarray, n: int) -> np.ndarray:
+    """Column indices of the n heaviest terms per topic; the vocabulary is alphabetical, so the
+    stable sort breaks ties alphabetically."""
+    return np.argsort(-topic_term, axis=1, kind="stable")[:, :n]
+
+
+def fit_topics(units: pd.DataFrame, k: int, *, model: str = "nmf", seed: int = 0) -> TopicModel:
+    """Fit a k-topic model to the paragraphs in ``units``.
+
+    In: units (doc_id, para_idx, tokens), k, model 'nmf' (default) or 'lda', seed. Out: a
+    TopicModel; topics numbered by prevalence. The same units and seed give the same topics.
+
+    >>> model = fit_topics(units, 4, seed=0)   # doctest: +SKIP
+    >>> model.top_terms(3)[0]                  # doctest: +SKIP
+    ['hive', 'bees', 'honey']
+    """
+    counts, vocabulary = _vectorise(units)
+    _check_k(k, len(units), len(vocabulary), model)
+    design = _design(model, counts)
+    estimator, weights, converged = _fit(model, k, design, seed)
+    totals = weights.sum(axis=1, keepdims=True)
+    doc_topic = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    order = np.argsort(-doc_topic.sum(axis=0), kind="stable")
+    return TopicModel(
+        kind=model, k=k, seed=seed, estimator=estimator, vocabulary=vocabulary, counts=counts,
+        design=design, topic_term=estimator.components_[order], weights=weights[:, order],
+        doc_topic=doc_topic[:, order],
+        keys=units[["doc_id", "para_idx"]].reset_index(drop=True), converged=converged,
+    )
+
+
+def _subsamples(n_units: int, n_subsamples: int, seed: int) -> list[np.ndarray]:
+    rng = np.random.default_rng(seed)
+    size = int(SUBSAMPLE_FRACTION * n_units)
+    return [np.sort(rng.choice(n_units, size, replace=False)) for _ in range(n_subsamples)]
+
+
+def _matched_jaccard(reference_top: np.ndarray, other_top: np.ndarray) -> np.ndarray:
+    """For each reference topic, the Jaccard index of its top words with those of the topic it is
+    paired with by the Hungarian algorithm (the pairing that maximises total Jaccard)."""
+    reference_sets = [set(row) for row in reference_top]
+    other_sets = [set(row) for row in other_top]
+    jaccard = np.array([[len(a & b) / len(a | b) for b in other_sets] for a in reference_sets])
+    rows, columns = linear_sum_assignment(jaccard, maximize=True)
+    matched = np.zeros(len(reference_sets))
+    matched[rows] = jaccard[rows, columns]
+    return matched
+
+
+def _subsample_agreement(kind, k, design, reference_top, subsamples, seed) -> tuple[np.ndarray, int]:
+    """(subsamples x topics matrix of matched top-10 Jaccard, number of fits that converged)."""
+    agreement, converged = [], 0
+    for rows in subsamples:
+        estimator, _, fit_converged = _fit(kind, k, design[rows], seed)
+        agreement.append(_matched_jaccard(reference_top, _top_indices(estimator.components_, TOP_N)))
+        converged += fit_converged
+    return np.array(agreement), converged
+
+
+def topic_stability(model: TopicModel, *, n_subsamples: int = 20) -> pd.DataFrame:
+    """How reliably each topic comes back when the model is refitted on random 80% subsamples.
+
+    Subsamples and refits use the model's seed, so the numbers agree with ``sweep_k`` at the same
+    k; refits keep the full corpus's vocabulary and TF-IDF weights. Out: one row per topic with topic, stability (mean matched top-10 Jaccard over subsamples,
+    0..1) and matched_share (share of subsamples in which its best partner shares at least
+    MATCH_THRESHOLD = 0.5 Jaccard, i.e. 7 or more of its 10 top words).
+
+    >>> topic_stability(model)     # doctest: +SKIP
+    """
+    subsamples = _subsamples(len(model.keys), n_subsamples, model.seed)
+    reference_top = _top_indices(model.topic_term, TOP_N)
+    agreement, _ = _subsample_agreement(model.kind, model.k, model.design, reference_top, subsamples, model.seed)
+    return pd.DataFrame({
+        "topic": np.arange(model.k),
+        "stability": agreement.mean(axis=0),
+        "matched_share": (agreement >= MATCH_THRESHOLD).mean(axis=0),
+    })
+
+
+def _sweep_one(kind, k, design, subsamples, seed):
+    estimator, _, converged = _fit(kind, k, design, seed)
+    top = _top_indices(estimator.components_, DIVERSITY_N)
+    agreement, subsample_converged = _subsample_agreement(kind, k, design, top[:, :TOP_N], subsamples, seed)
+    return top, agreement.mean(axis=1), (converged + subsample_converged) / (len(subsamples) + 1)
+
+
+def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 20, seed: int = 0,
+            reference=None, n_jobs: int = 1) -> pd.DataFrame:
+    """Fit every model at every k and measure coherence, diversity and stability.
+
+    In: units; ks (default ``default_ks(len(units))``); models; n_subsamples (refits on random 80%
+    subsamples, at least 20 recommended); seed; reference (a lib.coherence.ReferenceCorpus; None
+    loads the bundled one, and if that cannot be read the external columns are NaN and
+    external_note says why); n_jobs (parallel fits, -1 for all cores; results do not depend on it).
+
+    Out: one row per (model, k): model, k; npmi_internal (mean NPMI of the top-10 words over
+    topics, co-occurrence counted in this corpus's paragraphs) and npmi_internal_se (its standard
+    error over topics); npmi_external (the same on the reference, words seen in fewer than 5
+    reference documents left out); external_coverage (share of top-10 words the reference can
+    score); external_note (the reference's name, or why there is no external score); diversity
+    (distinct share of all top-25 words); stability_mean and stability_sd (mean and standard
+    deviation over subsamples of the mean matched top-10 Jaccard); converged (share of the NMF
+    fits that reached tolerance; NaN for LDA).
+
+    Cost: 1 + n_subsamples fits per (model, k). NMF is fast; scikit-learn's batch LDA loops over
+    paragraphs in Python and is 10-100 times slower, so on large corpora sweep it separately.
+
+    >>> sweep = sweep_k(units, [2, 3, 4], n_jobs=2)   # doctest: +SKIP
+    """
+    counts, vocabulary = _vectorise(units)
+    ks = default_ks(len(units)) if ks is None else list(ks)
+    for kind in models:
+        for k in ks:
+            _check_k(k, len(units), len(vocabulary), kind)
+    designs = {kind: _design(kind, counts) for kind in models}
+    subsamples = _subsamples(len(units), n_subsamples, seed)
+    jobs = sorted(((kind, k) for kind in models for k in ks), key=lambda job: (job[0] != "lda", -job[1]))
+    results = dict(zip(jobs, Parallel(n_jobs=n_jobs)(
+        delayed(_sweep_one)(kind, k, designs[kind], subsamples, seed) for kind, k in jobs
+    )))
+    internal = CooccurrenceIndex(counts, {term: i for i, term in enumerate(vocabulary)})
+    if reference is None:
+        try:
+            reference = load_reference()
+        except ReferenceUnavailable as error:
+            reference = error
+    rows = []
+    for kind in models:
+        for k in ks:
+            top, agreement, converged = results[(kind, k)]
+            words = [list(vocabulary[row[:TOP_N]]) for row in top]
+            internal_npmi = coherence_table(words, internal)["npmi"]
+            row = {
+                "model": kind, "k": k,
+                "npmi_internal": internal_npmi.mean(),
+                "npmi_internal_se": internal_npmi.std(ddof=1) / np.sqrt(k),
+                "npmi_external": np.nan, "external_coverage": np.nan, "external_note": "",
+                "diversity": len(np.unique(top)) / top.size,
+                "stability_mean": agreement.mean(),
+                "stability_sd": agreement.std(ddof=1) if len(agreement) > 1 else np.nan,
+                "converged": converged if kind == "nmf" else np.nan,
+            }
+            if isinstance(reference, ReferenceUnavailable):
+                row["external_note"] = f"reference unavailable: {reference}"
+            else:
+                external = coherence_table(words, reference.index, min_df=EXTERNAL_MIN_DF)
+                row["npmi_external"] = external["npmi"].mean()
+                row["external_coverage"] = external["coverage"].mean()
+                row["external_note"] = reference.name if external["pairs_scored"].sum() else (
+                    f"{reference.name}: no pair of top-10 words is found in {EXTERNAL_MIN_DF}+ reference documents")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def choose_k(sweep: pd.DataFrame, *, model: str = "nmf") -> tuple[int, str]:
+    """Pick k from a ``sweep_k`` table by a written rule; returns (k, reason in words).
+
+    The rule, on the rows of ``model``, applies the one-standard-error idea twice:
+    (1) stable: keep every k whose stability_mean is within one stability_sd of the most stable
+    k's (as stable as the best, within the noise of subsampling); (2) coherent: of those, keep
+    every k whose npmi_internal is within one npmi_internal_se of the best of them; (3) take the
+    most stable of what is left, a tie (to 3 decimals) going to the smaller k. External NPMI is
+    not used: the reference misses much of the domain's vocabulary (see external_coverage).
+    The result is a suggestion: pass your own k to ``fit_topics`` to override it.
+
+    >>> sweep = pd.DataFrame({"model": "nmf", "k": [2, 3, 4], "stability_mean": [0.9, 0.85, 0.6],
+    ...                       "stability_sd": [0.1, 0.1, 0.1], "npmi_internal": [0.1, 0.3, 0.4],
+    ...                       "npmi_internal_se": [0.05, 0.05, 0.05]})
+    >>> choose_k(sweep)[0]
+    3
+    """
+    rows = sweep[sweep["model"] == model].assign(stability=lambda d: d["stability_mean"].round(3))
+    if rows.empty:
+        raise TopicError(f"the sweep has no rows for model {model!r}")
+    most_stable = rows.sort_values(["stability", "k"], ascending=[False, True], kind="stable").iloc[0]
+    stable = rows[rows["stability_mean"] >= most_stable["stability_mean"] - np.nan_to_num(most_stable["stability_sd"])]
+    most_coherent = stable.sort_values(["npmi_internal", "k"], ascending=[False, True], kind="stable").iloc[0]
+    coherent = stable[stable["npmi_internal"] >= most_coherent["npmi_internal"] - np.nan_to_num(most_coherent["npmi_internal_se"])]
+    chosen = coherent.sort_values(["stability", "k"], ascending=[False, True], kind="stable").iloc[0]
+    reason = (
+        f"{model}: k={int(most_stable['k'])} is the most stable ({most_stable['stability_mean']:.3f}, sd "
+        f"{np.nan_to_num(most_stable['stability_sd']):.3f}); within one sd of it: k in {_ks(stable)}; of those, "
+        f"k={int(most_coherent['k'])} has the highest internal NPMI ({most_coherent['npmi_internal']:.3f}, se "
+        f"{np.nan_to_num(most_coherent['npmi_internal_se']):.3f}) and k in {_ks(coherent)} are within one se of it; "
+        f"the most stable of these is k={int(chosen['k'])} ({chosen['stability_mean']:.3f})."
+    )
+    return int(chosen["k"]), reason
+
+
+def _ks(rows: pd.DataFrame) -> list[int]:
+    return sorted(int(k) for k in rows["k"])
+
+
+def _require_same_units(model: TopicModel, units: pd.DataFrame) -> None:
+    same = len(units) == len(model.keys) and (
+        (units["doc_id"].to_numpy() == model.keys["doc_id"].to_numpy()).all()
+        and (units["para_idx"].to_numpy() == model.keys["para_idx"].to_numpy()).all()
+    )
+    if not same:
+        raise TopicError("units do not match the fitted model: pass the same units table, in the same order, as to fit_topics")
+
+
+def relevance_terms(model: TopicModel, n: int = TOP_N, *, lam: float = RELEVANCE_LAMBDA) -> list[list[str]]:
+    """Top terms by relevance (Sievert & Shirley 2014): lam*log p(w|t) + (1-lam)*log(p(w|t)/p(w)).
+
+    lam = 1 is plain weight; lam = 0.6 (default) also rewards words that are rare outside the topic.
+
+    >>> relevance_terms(model, 3)[0]   # doctest: +SKIP
+    """
+    phi = model.topic_term / np.maximum(model.topic_term.sum(axis=1, keepdims=True), np.finfo(float).tiny)
+    corpus_frequency = np.asarray(model.counts.sum(axis=0)).ravel() / model.counts.sum()
+    # The floor keeps log finite for words an NMF topic gives exactly zero weight; they rank last.
+    log_phi = np.log(np.maximum(phi, np.finfo(float).tiny))
+    relevance = log_phi - (1 - lam) * np.log(corpus_frequency)
+    return [list(model.vocabulary[row]) for row in _top_indices(relevance, n)]
+
+
+def _auto_labels(terms: list[list[str]]) -> list[str]:
+    """Join each topic's first LABEL_TERMS terms; topics whose labels collide get more terms until
+    they differ, and the topic number if even all their terms coincide."""
+    lengths = [LABEL_TERMS] * len(terms)
+    while True:
+        labels = [" / ".join(topic_terms[:length]) for topic_terms, length in zip(terms, lengths)]
+        repeated = {label for label in labels if labels.count(label) > 1}
+        growable = [t for t, label in enumerate(labels) if label in repeated and lengths[t] < len(terms[t])]
+        if not growable:
+            return [f"{label} (topic {t})" if label in repeated else label for t, label in enumerate(labels)]
+        for t in growable:
+            lengths[t] += 1
+
+
+def _read_label_overrides(labels_file) -> dict[str, str]:
+    if labels_file is None:
+        if not DEFAULT_LABELS_FILE.is_file():
+            return {}
+        labels_file = DEFAULT_LABELS_FILE
+    try:
+        table = pd.read_csv(labels_file, dtype=str, keep_default_na=False)
+    except (OSError, ValueError) as error:
+        raise TopicError(f"{labels_file}: cannot read label file ({error})") from error
+    if not {"auto_label", "label"} <= set(table.columns):
+        raise TopicError(f"{labels_file}: needs columns auto_label,label; found {list(table.columns)}")
+    table = table[table["label"].str.strip() != ""]
+    clashes = table.groupby("auto_label")["label"].nunique()
+    if (clashes > 1).any():
+        raise TopicError(f"{labels_file}: different labels for auto_label {sorted(clashes[clashes > 1].index)}")
+    return dict(zip(table["auto_label"], table["label"].str.strip()))
+
+
+def representative_paragraphs(model: TopicModel, units: pd.DataFrame, *, n: int = 3,
+                              excerpt_chars: int = 160) -> pd.DataFrame:
+    """The n paragraphs most devoted to each topic, as evidence of what it is about.
+
+    Ranked by the topic's share of the paragraph, then by its raw weight (longer, denser
+    paragraphs first), then by doc_id and para_idx. Out: topic, rank (1..n), doc_id, para_idx,
+    share, excerpt (the paragraph's first ``excerpt_chars`` characters, cut at a word).
+
+    >>> representative_paragraphs(model, units).head(3)   # doctest: +SKIP
+    """
+    _require_same_units(model, units)
+    rows = []
+    for topic in range(model.k):
+        table = pd.DataFrame({
+            "doc_id": model.keys["doc_id"], "para_idx": model.keys["para_idx"],
+            "share": model.doc_topic[:, topic], "weight": model.weights[:, topic], "text": units["text"].to_numpy(),
+        })
+        table = table[table["share"] > 0].sort_values(
+            ["share", "weight", "doc_id", "para_idx"], ascending=[False, False, True, True], kind="stable"
+        ).head(n)
+        for rank, row in enumerate(table.itertuples(index=False), start=1):
+            rows.append({"topic": topic, "rank": rank, "doc_id": row.doc_id, "para_idx": row.para_idx,
+                         "share": row.share, "excerpt": _excerpt(row.text, excerpt_chars)})
+    return pd.DataFrame(rows, columns=["topic", "rank", "doc_id", "para_idx", "share", "excerpt"])
+
+
+def _excerpt(text: str, limit: int) -> str:
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
+
+
+def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None, n_subsamples: int = 20) -> pd.DataFrame:
+    """One row per topic: what it is, how solid it is, how big it is, and where to read it.
+
+    In: the model, the units it was fitted on, labels_file (CSV with columns auto_label,label; None
+    reads lib/resources/topic_labels.csv; a row applies to the topic whose auto label matches, so
+    an override never sticks to a different topic after a refit), n_subsamples for stability.
+
+    Out columns: topic; label (override or auto label, unique); auto_label (first 3 relevance terms,
+    lambda = 0.6); top_terms (10 heaviest, comma-joined); relevance_terms (10 most relevant);
+    stability, matched_share (see ``topic_stability``); n_paragraphs (paragraphs whose dominant
+    topic it is); weight_share (its share of all paragraph weight); example_1..example_3 ("doc_id
+    ¶para_idx: excerpt" of the most representative paragraphs).
+
+    >>> topic_table(model, units)[["topic", "label", "stability", "n_paragraphs"]]   # doctest: +SKIP
+    """
+    _require_same_units(model, units)
+    relevant = relevance_terms(model)
+    auto = _auto_labels(relevant)
+    overrides = _read_label_overrides(labels_file)
+    labels = [overrides.get(label, label) for label in auto]
+    if len(set(labels)) < len(labels):
+        raise TopicError(f"{labels_file or DEFAULT_LABELS_FILE}: overrides make two topics share a label: {labels}")
+    dominant = model.dominant_topic()
+    table = pd.DataFrame({
+        "topic": np.arange(model.k),
+        "label": labels,
+        "auto_label": auto,
+        "top_terms": [", ".join(terms) for terms in model.top_terms()],
+        "relevance_terms": [", ".join(terms) for terms in relevant],
+    }).merge(topic_stability(model, n_subsamples=n_subsamples), on="topic")
+    table["n_paragraphs"] = [int((dominant == topic).sum()) for topic in range(model.k)]
+    table["weight_share"] = model.doc_topic.sum(axis=0) / max(model.doc_topic.sum(), 1e-300)
+    examples = representative_paragraphs(model, units)
+    for rank in (1, 2, 3):
+        chosen = examples[examples["rank"] == rank].set_index("topic")
+        text = chosen["doc_id"].astype(str) + " ¶" + chosen["para_idx"].astype(str) + ": " + chosen["excerpt"]
+        table[f"example_{rank}"] = table["topic"].map(text).fillna("")
+    return table
+
+
+def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0,
+                  min_articles: int = 3) -> pd.DataFrame:
+    """Share of each source's paragraphs per dominant topic, with a 95% bootstrap interval.
+
+    The bootstrap resamples whole articles (doc_id) with replacement within each source, since
+    paragraphs of one article are not independent. A source with fewer than ``min_articles`` (3)
+    articles is descriptive only: its share is shown, its interval is NaN. Paragraphs without a
+    topic (-1) are left out.
+
+    Out: one row per (source, topic), zeros included: source, topic, n_paragraphs, n_source_paragraphs,
+    share, ci_low, ci_high (2.5% and 97.5% percentiles of n_boot resampled shares), n_articles,
+    descriptive_only.
+
+    >>> source_shares(model, units, n_boot=200).head()   # doctest: +SKIP
+    """
+    _require_same_units(model, units)
+    table = pd.DataFrame({"source": units["source"].to_numpy(), "doc_id": units["doc_id"].to_numpy(),
+                          "topic": model.dominant_topic()})
+    table = table[table["topic"] >= 0]
+    rows = []
+    for source, paragraphs in table.groupby("source", sort=True):
+        per_article = pd.crosstab(paragraphs["doc_id"], paragraphs["topic"]).reindex(
+            columns=range(model.k), fill_value=0).sort_index()
+        counts = per_article.to_numpy(dtype=float)
+        n_articles = len(per_article)
+        share = counts.sum(axis=0) / counts.sum()
+        low = high = np.full(model.k, np.nan)
+        if n_articles >= min_articles:
+            # Seeded by the source name, so adding a source leaves the others' intervals unchanged.
+            rng = np.random.default_rng([seed, zlib.crc32(str(source).encode("utf-8"))])
+            draws = rng.multinomial(n_articles, np.full(n_articles, 1 / n_articles), size=n_boot)
+            resampled = draws @ counts
+            boot_share = resampled / resampled.sum(axis=1, keepdims=True)
+            low, high = np.quantile(boot_share, [0.025, 0.975], axis=0)
+        for topic in range(model.k):
+            rows.append({
+                "source": source, "topic": topic, "n_paragraphs": int(counts[:, topic].sum()),
+                "n_source_paragraphs": int(counts.sum()), "share": share[topic],
+                "ci_low": low[topic], "ci_high": high[topic],
+                "n_articles": n_articles, "descriptive_only": n_articles < min_articles,
+            })
+    return pd.DataFrame(rows, columns=["source", "topic", "n_paragraphs", "n_source_paragraphs", "share",
+                                       "ci_low", "ci_high", "n_articles", "descriptive_only"])
+
+
+def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
+    """How each topic's weight splits across languages (a topic that is all 'zh' is a language, not a theme).
+
+    Out: one row per (topic, language) present: topic, language, n_paragraphs (paragraphs in
+    that language whose dominant topic it is), weight (sum of the topic's shares over those
+    paragraphs), share (that weight over the topic's total weight).
+
+    >>> language_shares(model, units)   # doctest: +SKIP
+    """
+    _require_same_units(model, units)
+    dominant = model.dominant_topic()
+    long = pd.DataFrame(model.doc_topic, columns=range(model.k)).assign(
+        language=units["language"].to_numpy()).melt(id_vars="language", var_name="topic", value_name="weight")
+    long["dominant"] = np.tile(dominant, model.k) == long["topic"].to_numpy()
+    table = long.groupby(["topic", "language"], sort=True).agg(
+        n_paragraphs=("dominant", "sum"), weight=("weight", "sum")).reset_index()
+    table["share"] = table["weight"] / table.groupby("topic")["weight"].transform("sum").replace(0, np.nan)
+    table["topic"] = table["topic"].astype(int)
+    return table[table["weight"] > 0].reset_index(drop=True)

@@ -1,0 +1,154 @@
+"""Topic models on a planted corpus: 36 paragraphs written for the test about four distinct themes
+(bees, volcanoes, chess, bread), 12 articles from three sources, one of them with only 2 articles."""
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+from sklearn.metrics import adjusted_rand_score
+
+from lib import topics
+from lib.coherence import CooccurrenceIndex, ReferenceCorpus, ReferenceUnavailable
+from lib.topics import (
+    TopicError,
+    choose_k,
+    default_ks,
+    fit_topics,
+    language_shares,
+    source_shares,
+    sweep_k,
+    topic_table,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "topics"
+
+
+def tokenize(text):
+    return [t for t in re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower()) if t not in ENGLISH_STOP_WORDS]
+
+
+@pytest.fixture(scope="module")
+def units():
+    table = pd.read_csv(FIXTURES / "planted.csv")
+    return table.assign(tokens=table["text"].map(tokenize))
+
+
+@pytest.fixture(scope="module")
+def model(units):
+    return fit_topics(units, 4, seed=0)
+
+
+@pytest.fixture(scope="module")
+def sweep(units):
+    reference = ReferenceCorpus("tiny", CooccurrenceIndex.from_documents(
+        [["bees", "honey", "hive"]] * 5 + [["lava", "ash", "volcano"]] * 5 + [["chess", "king"]] * 5), pd.DataFrame())
+    return sweep_k(units, models=("nmf",), reference=reference)
+
+
+def test_nmf_recovers_the_planted_themes(units, model):
+    assert adjusted_rand_score(units["theme"], model.dominant_topic()) >= 0.9
+
+
+def test_same_seed_gives_identical_top_terms(units, model):
+    assert fit_topics(units, 4, seed=0).top_terms() == model.top_terms()
+    assert fit_topics(units, 4, model="lda", seed=3).top_terms() == fit_topics(units, 4, model="lda", seed=3).top_terms()
+
+
+def test_sweep_reports_every_k_and_chooses_the_planted_number_of_themes(units, sweep):
+    assert default_ks(len(units)) == [2, 3, 4]
+    assert sweep["k"].tolist() == [2, 3, 4]
+    assert sweep[["npmi_internal", "npmi_external", "diversity", "stability_mean", "stability_sd"]].notna().all().all()
+    assert sweep["external_coverage"].between(0, 1).all()
+    assert sweep["diversity"].between(0, 1).all() and sweep["stability_mean"].between(0, 1).all()
+    k, reason = choose_k(sweep)
+    assert k == 4 and "most stable" in reason
+
+
+def test_sweep_is_the_same_whatever_the_number_of_processes(units):
+    few = dict(ks=[2, 3], models=("nmf", "lda"), n_subsamples=3, seed=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(topics, "load_reference", lambda: (_ for _ in ()).throw(ReferenceUnavailable("not here")))
+        serial, parallel = sweep_k(units, **few), sweep_k(units, **few, n_jobs=2)
+    pd.testing.assert_frame_equal(serial, parallel)
+    assert serial["npmi_external"].isna().all()
+    assert (serial["external_note"] == "reference unavailable: not here").all()
+
+
+def test_choose_k_rule_prefers_stability_then_coherence_then_smaller_k():
+    sweep = pd.DataFrame({"model": "nmf", "k": [2, 3, 4, 5], "stability_mean": [0.90, 0.85, 0.85, 0.50],
+                          "stability_sd": [0.10, 0.10, 0.10, 0.10], "npmi_internal": [0.10, 0.30, 0.30, 0.90],
+                          "npmi_internal_se": [0.01, 0.01, 0.01, 0.01]})
+    assert choose_k(sweep)[0] == 3                   # 5 is coherent but unstable; 3 and 4 tie, the smaller wins
+    with pytest.raises(TopicError, match="lda"):
+        choose_k(sweep, model="lda")
+
+
+def test_topic_table_describes_each_topic_with_evidence(units, model):
+    table = topic_table(model, units, labels_file=FIXTURES / "no_overrides.csv")
+    assert table["label"].is_unique and (table["label"] == table["auto_label"]).all()
+    assert all(len(terms.split(", ")) == 10 for terms in table["top_terms"])
+    assert table["n_paragraphs"].sum() == len(units)
+    assert table["stability"].between(0, 1).all() and table["matched_share"].between(0, 1).all()
+    assert table["weight_share"].sum() == pytest.approx(1)
+    first = table.loc[0, "example_1"]
+    doc_id, para_idx = re.match(r"(\w+) ¶(\d+): ", first).groups()
+    row = units[(units["doc_id"] == doc_id) & (units["para_idx"] == int(para_idx))]
+    assert first.split(": ", 1)[1].rstrip("…") in " ".join(row["text"].iloc[0].split())
+
+
+def test_labels_can_be_overridden_from_a_file(units, model, tmp_path):
+    auto = topic_table(model, units, labels_file=FIXTURES / "no_overrides.csv", n_subsamples=2)["auto_label"]
+    overrides = tmp_path / "labels.csv"
+    pd.DataFrame({"auto_label": [auto[0], "a label no topic has"], "label": ["My theme", "Unused"]}).to_csv(overrides, index=False)
+    labels = topic_table(model, units, labels_file=overrides, n_subsamples=2)["label"]
+    assert labels[0] == "My theme" and labels[1:].tolist() == auto[1:].tolist()
+    pd.DataFrame({"auto_label": auto[:2], "label": ["Same", "Same"]}).to_csv(overrides, index=False)
+    with pytest.raises(TopicError, match="share a label"):
+        topic_table(model, units, labels_file=overrides, n_subsamples=2)
+    overrides.write_text("topic;name\n0;x\n", encoding="utf-8")
+    with pytest.raises(TopicError, match="labels.csv: needs columns"):
+        topic_table(model, units, labels_file=overrides, n_subsamples=2)
+
+
+def test_auto_labels_stay_unique_when_top_terms_coincide():
+    labels = topics._auto_labels([["a", "b", "c", "d"], ["a", "b", "c", "e"], ["a", "b", "c", "d"]])
+    assert labels == ["a / b / c / d (topic 0)", "a / b / c / e", "a / b / c / d (topic 2)"]
+
+
+def test_source_shares_bootstrap_articles_and_flag_small_sources(units, model):
+    shares = source_shares(model, units, n_boot=300, seed=0)
+    assert shares.groupby("source")["share"].sum().tolist() == pytest.approx([1, 1, 1])
+    east = shares[shares["source"] == "east"]
+    assert east["descriptive_only"].all() and east["ci_low"].isna().all() and (east["n_articles"] == 2).all()
+    tested = shares[~shares["descriptive_only"]]
+    assert (tested["ci_low"] <= tested["share"] + 1e-12).all() and (tested["share"] <= tested["ci_high"] + 1e-12).all()
+    assert tested["ci_high"].gt(tested["ci_low"]).any()
+    pd.testing.assert_frame_equal(shares, source_shares(model, units, n_boot=300, seed=0))
+
+
+def test_language_shares_split_each_topic_by_language(units, model):
+    mixed = units.assign(language=np.where(units["doc_id"] == "a01", "zh", "en"))
+    shares = language_shares(model, mixed)
+    assert shares.groupby("topic")["share"].sum().tolist() == pytest.approx([1] * model.k)
+    assert shares["n_paragraphs"].sum() == len(units)
+    assert set(shares["language"]) == {"en", "zh"}
+
+
+def test_paragraph_without_kept_words_gets_no_topic(units):
+    with_empty = pd.concat([units, pd.DataFrame([{"doc_id": "a13", "para_idx": 0, "source": "south", "language": "en",
+                                                   "theme": "none", "text": "Photo: Xyzzy", "tokens": []}])],
+                           ignore_index=True)
+    model = fit_topics(with_empty, 4)
+    assert model.dominant_topic()[-1] == -1
+    assert topic_table(model, with_empty, labels_file=FIXTURES / "no_overrides.csv", n_subsamples=2)["n_paragraphs"].sum() == len(units)
+
+
+def test_bad_input_is_refused_with_a_reason(units, model):
+    with pytest.raises(TopicError, match="k=30 is out of range"):
+        fit_topics(units, 30)
+    with pytest.raises(TopicError, match="lists of tokens"):
+        fit_topics(units.assign(tokens=units["text"]), 4)
+    with pytest.raises(TopicError, match="do not match"):
+        source_shares(model, units.iloc[::-1])
