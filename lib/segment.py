@@ -25,8 +25,8 @@ from lib.paths import RESOURCES_DIR
 
 jieba.setLogLevel(logging.WARNING)
 
-SENTENCE_COLUMNS = ["doc_id", "para_idx", "sent_idx", "text", "language", "kind",
-                    "start", "end", "raw_start", "raw_end", "is_prose"]
+SENTENCE_COLUMNS = ["doc_id", "para_idx", "sent_idx", "text", "language", "kind", "kind_marker",
+                    "ai_generated", "start", "end", "raw_start", "raw_end", "is_prose"]
 TOKEN_COLUMNS = ["doc_id", "para_idx", "sent_idx", "token_idx", "token", "language", "is_stopword"]
 
 # Character classes by script. Han covers the CJK Unified Ideographs, extension A and the
@@ -145,29 +145,31 @@ def split_sentences(paragraphs: pd.DataFrame) -> pd.DataFrame:
     """One row per sentence, with offsets into the paragraph text and into the raw document text.
 
     In: ``paragraphs`` with language (from ``detect_languages``; it is run first when the column is
-    missing), text, kind, is_prose, offset_map.
-    Out: doc_id, para_idx, sent_idx (0-based within the paragraph), text, language and kind (of the
-    paragraph), start, end (``paragraph_text[start:end] == text``), raw_start, raw_end (span in
+    missing), text, kind, kind_marker, ai_generated, is_prose, offset_map.
+    Out: doc_id, para_idx, sent_idx (0-based within the paragraph), text, language, kind,
+    kind_marker and ai_generated (of the paragraph), start, end (``paragraph_text[start:end] == text``), raw_start, raw_end (span in
     documents.raw_text through lib.offsets.raw_offset; approximate where offset_exact is False),
     is_prose.
 
     English (and any non-Chinese) prose is split by pysbd, whose sentences are re-located in the
     paragraph by searching forward. For speed, paragraphs without an inner sentence end skip
-    pysbd, and unmistakable ends (e.g. "growth. The", outside brackets, inside quotes too) are cut before
-    it. Chinese prose is split after 。！？!? keeping closing quotes and brackets (」』”）) with
+    pysbd, and unmistakable ends (e.g. "growth. The", outside brackets, inside quotes
+    too) are cut before it. Chinese prose is split after 。！？!? keeping closing quotes and brackets (」』”）) with
     the sentence. A non-prose paragraph is one sentence.
 
     >>> paras = pd.DataFrame({"doc_id": ["d"], "para_idx": [0], "language": ["en"],
     ...     "text": ["Mr. Li went to the U.S. in Jan. 2024. He stayed."], "kind": ["body"],
-    ...     "is_prose": [True], "offset_map": [[[0, 100]]]})
+    ...     "kind_marker": [""], "ai_generated": [False], "is_prose": [True],
+    ...     "offset_map": [[[0, 100]]]})
     >>> split_sentences(paras)[["text", "start", "raw_start"]].values.tolist()
     [['Mr. Li went to the U.S. in Jan. 2024.', 0, 100], ['He stayed.', 38, 138]]
     """
     if "language" not in paragraphs:
         paragraphs = detect_languages(paragraphs)
     rows = []
-    columns = ("doc_id", "para_idx", "text", "language", "kind", "is_prose", "offset_map")
-    for doc_id, para_idx, text, language, kind, is_prose, offset_map in zip(
+    columns = ("doc_id", "para_idx", "text", "language", "kind", "kind_marker", "ai_generated",
+               "is_prose", "offset_map")
+    for doc_id, para_idx, text, language, kind, kind_marker, ai_generated, is_prose, offset_map in zip(
             *(paragraphs[column] for column in columns)):
         if not is_prose:
             spans = _strip_spans(text, [(0, len(text))])
@@ -176,7 +178,8 @@ def split_sentences(paragraphs: pd.DataFrame) -> pd.DataFrame:
         else:
             spans = _english_spans(text)
         for sent_idx, (start, end) in enumerate(spans):
-            rows.append((doc_id, para_idx, sent_idx, text[start:end], language, kind, start, end,
+            rows.append((doc_id, para_idx, sent_idx, text[start:end], language, kind, kind_marker,
+                         bool(ai_generated), start, end,
                          raw_offset(offset_map, start), raw_offset(offset_map, end - 1) + 1,
                          bool(is_prose)))
     return pd.DataFrame(rows, columns=SENTENCE_COLUMNS)

@@ -35,7 +35,8 @@ def fixture_paragraphs(name: str) -> tuple[str, pd.DataFrame]:
 
 def one_paragraph(text: str, language: str = "en") -> pd.DataFrame:
     return pd.DataFrame({"doc_id": ["d"], "para_idx": [0], "text": [text], "language": [language],
-                         "kind": ["body"], "is_prose": [True], "offset_map": [[[0, 0]]]})
+                         "kind": ["body"], "kind_marker": [""], "ai_generated": [False],
+                         "is_prose": [True], "offset_map": [[[0, 0]]]})
 
 
 def sentence_texts(text: str, language: str = "en") -> list[str]:
@@ -198,7 +199,8 @@ def test_raw_offsets_skip_removed_zero_width_characters():
     # " 5%" (21) start+24.
     offset_map = [[0, start], [3, start + 4], [14, start + 16], [21, start + 24]]
     paragraphs = pd.DataFrame({"doc_id": ["d"], "para_idx": [1], "text": [clean],
-                               "language": ["en"], "kind": ["body"], "is_prose": [True],
+                               "language": ["en"], "kind": ["body"], "kind_marker": [""],
+                               "ai_generated": [False], "is_prose": [True],
                                "offset_map": [offset_map]})
     sentences = split_sentences(paragraphs)
     assert sentences["text"].tolist() == ["Alibaba grew.", "It rose 5%."]
@@ -210,7 +212,8 @@ def test_raw_offsets_skip_removed_zero_width_characters():
 def test_empty_paragraphs_give_empty_tables_with_the_contract_columns():
     empty = paragraphs_from_lines("")
     sentences = split_sentences(detect_languages(empty.reindex(columns=[
-        "doc_id", "para_idx", "text", "offset_map", "kind", "kind_marker", "is_prose"])))
+        "doc_id", "para_idx", "text", "offset_map", "kind", "kind_marker", "ai_generated",
+        "is_prose"])))
     assert list(sentences.columns) == SENTENCE_COLUMNS and sentences.empty
     tokens = tokenize(sentences)
     assert list(tokens.columns) == TOKEN_COLUMNS and tokens.empty
