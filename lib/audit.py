@@ -79,3 +79,23 @@ def in_context(sentence, documents, *, width=80):
     after = raw[end:end + width].replace("\n", " ⏎ ")
     return f"…{before}[[{raw[start:end]}]]{after}…"
 
+
+
+def coverage_by_month(documents, paragraphs):
+    """Articles and paragraphs per month and source, as counts and as shares of the month.
+
+    The share is a source's part of all coverage that month (Media Cloud's normalised attention).
+    Documents excluded as duplicates are left out; undated ones get month 'undated'.
+    Columns: month ('YYYY-MM' or 'undated'), source, articles, paragraphs, share_articles,
+    share_paragraphs.
+    """
+    kept = documents[documents["status"] == "ok"]
+    month = kept["date"].fillna("").str.slice(0, 7).where(kept["date"].fillna("").str.len() >= 7, "undated")
+    counts = paragraphs.groupby("doc_id").size()
+    table = pd.DataFrame({"month": month, "source": kept["source"],
+                          "paragraphs": kept["doc_id"].map(counts).fillna(0).astype(int)})
+    table = table.groupby(["month", "source"]).agg(articles=("paragraphs", "size"),
+                                                   paragraphs=("paragraphs", "sum")).reset_index()
+    for column in ("articles", "paragraphs"):
+        table[f"share_{column}"] = (table[column] / table.groupby("month")[column].transform("sum")).round(4)
+    return table.sort_values(["month", "source"], kind="stable").reset_index(drop=True)

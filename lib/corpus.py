@@ -15,12 +15,14 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
+from tqdm import tqdm
 
 from lib import clean, load, segment
 from lib.paths import PROCESSED_DIR, SEEDS_DIR
 
 NEAR_DUPLICATE_SHARE = 0.8
 BOILERPLATE_DOC_COUNT = 50
+BATCH_SIZE = 20  # documents cleaned and segmented together; the progress bar moves once per batch
 
 
 @dataclass
@@ -61,11 +63,13 @@ class Corpus:
         return frame[frame["doc_id"].isin(kept)]
 
 
-def load_corpus(folder=SEEDS_DIR, *, max_bytes=5_000_000, cache=True):
+def load_corpus(folder=SEEDS_DIR, *, max_bytes=5_000_000, cache=True, progress=False):
     """Load, clean and segment every article in ``folder``; return a :class:`Corpus`.
 
     With ``cache=True`` the tables live in ``data/processed/<folder name>-<id>/`` and are reused
     while neither the folder's files nor the workbench's code changed since they were written.
+    ``progress=True`` shows a progress bar over the articles on stderr (off by default so that
+    notebooks store no bar in their outputs).
     """
     folder = Path(folder)
     cache_dir = processed_dir(folder)
@@ -73,7 +77,7 @@ def load_corpus(folder=SEEDS_DIR, *, max_bytes=5_000_000, cache=True):
     key_file = cache_dir / "cache_key.txt"
     if cache and key_file.exists() and key_file.read_text() == key:
         return Corpus.read(cache_dir)
-    corpus = build_corpus(folder, max_bytes=max_bytes)
+    corpus = build_corpus(folder, max_bytes=max_bytes, progress=progress)
     if not cache:
         return corpus
     corpus.save(cache_dir)
@@ -87,20 +91,42 @@ def processed_dir(folder):
     return PROCESSED_DIR / f"{resolved.name}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:8]}"
 
 
-def build_corpus(folder, *, max_bytes=5_000_000):
+def build_corpus(folder, *, max_bytes=5_000_000, progress=False):
     """Run every stage on ``folder`` without the cache; see :func:`load_corpus`."""
     documents, problems = load.read_folder(folder, max_bytes=max_bytes)
     to_clean = documents[documents["status"] == "ok"]
-    paragraphs, removed, doc_meta = clean.clean_documents(to_clean)
-    paragraphs = segment.detect_languages(paragraphs)
-    sentences = segment.split_sentences(paragraphs)
-    tokens = segment.tokenize(sentences)
+    paragraphs, removed, doc_meta, sentences, tokens = _clean_and_segment(to_clean, progress=progress)
     documents = _with_metadata(documents, doc_meta)
     documents, duplicate_problems = flag_duplicate_articles(documents, paragraphs)
     problems = pd.concat([problems, duplicate_problems], ignore_index=True)
     documents = _with_counts(documents, paragraphs, sentences, problems)
     problems = problems.sort_values(["file", "problem"], kind="stable").reset_index(drop=True)
     return Corpus(documents, paragraphs, sentences, tokens, removed, problems)
+
+
+def _clean_and_segment(documents, *, progress):
+    """Clean and segment ``documents`` in batches (every stage works document by document).
+
+    Returns (paragraphs, removed, doc_meta, sentences, tokens), the same tables one pass over all
+    documents would give.
+    """
+    parts = []
+    with tqdm(total=len(documents), desc="cleaning and segmenting", unit="article",
+              disable=not progress) as bar:
+        for start in range(0, max(len(documents), 1), BATCH_SIZE):
+            batch = documents.iloc[start:start + BATCH_SIZE]
+            paragraphs, removed, doc_meta = clean.clean_documents(batch)
+            paragraphs = segment.detect_languages(paragraphs)
+            sentences = segment.split_sentences(paragraphs)
+            parts.append((paragraphs, removed, doc_meta, sentences, segment.tokenize(sentences)))
+            bar.update(len(batch))
+    return tuple(_concat(tables) for tables in zip(*parts))
+
+
+def _concat(frames):
+    """Stack same-column frames; empty ones are left out so they cannot change a column's dtype."""
+    filled = [frame for frame in frames if len(frame)]
+    return pd.concat(filled, ignore_index=True) if filled else frames[0]
 
 
 def flag_duplicate_articles(documents, paragraphs, *, share=NEAR_DUPLICATE_SHARE):

@@ -20,6 +20,7 @@ import stat
 from collections import Counter
 from datetime import date
 from operator import attrgetter
+from typing import NamedTuple
 
 import charset_normalizer
 import ftfy
@@ -107,6 +108,28 @@ def read_folder(folder, *, max_bytes=5_000_000, manifest="manifest.csv"):
     >>> len(documents), documents["encoding"].unique().tolist()  # doctest: +SKIP
     (5, ['utf-8'])
     """
+    listing = list_files(folder, manifest=manifest)
+    read = [read_file(file, max_bytes=max_bytes, manifest=listing.manifest) for file in listing.files]
+    return assemble(listing, read)
+
+
+class Listing(NamedTuple):
+    """What :func:`list_files` found: the folder, its files, the problems met while walking it,
+    and the manifest (its relative path as bytes and its rows, or None for none)."""
+
+    folder: str
+    files: list
+    problems: list
+    manifest: bytes | None
+    manifest_rows: dict | None
+
+
+def list_files(folder, *, manifest="manifest.csv") -> Listing:
+    """Walk ``folder`` without reading any file: the first step of :func:`read_folder`.
+
+    ``files`` holds ``(relative path, absolute path, size)`` (bytes paths) in sorted order; pass
+    each to :func:`read_file`, in any order or on any machine, then both to :func:`assemble`.
+    """
     root = os.fsencode(folder)
     if not os.path.exists(root):
         raise CorpusError(f"{folder}: folder does not exist")
@@ -114,27 +137,46 @@ def read_folder(folder, *, max_bytes=5_000_000, manifest="manifest.csv"):
         raise CorpusError(f"{folder}: not a folder")
     manifest_rel = os.fsencode(manifest) if manifest is not None else None
     manifest_rows = _read_manifest(os.path.join(root, manifest_rel)) if manifest_rel else None
+    problems = []
+    files = list(_walk(root, folder, problems))
+    return Listing(str(folder), files, problems, manifest_rel, manifest_rows)
 
-    problems, documents, found = [], [], set()
-    for rel, path, size in _walk(root, folder, problems):
-        shown = _show(rel)
+
+def read_file(file, *, max_bytes=5_000_000, manifest=None):
+    """Read one file of a :class:`Listing`: ``(shown path, document or None, problem rows)``.
+
+    A pure function of the file (and the two settings), so files can be read in parallel.
+    ``manifest`` is the listing's manifest path, which is skipped as folder documentation.
+    """
+    rel, path, size = file
+    shown, problems = _show(rel), []
+    if not _is_utf8(rel):
+        problems.append((shown, "name_not_utf8", f"{shown}: path is not valid UTF-8; "
+                         "its bytes are shown as \\xNN escapes in doc_id and path", "name escaped"))
+    if rel == manifest or os.path.basename(rel).lower().startswith(b"readme"):
+        problems.append((shown, "folder_documentation", f"{shown}: describes the folder, "
+                         "not an article", "skipped (folder documentation)"))
+        return shown, None, problems
+    return shown, _load_file(path, shown, size, max_bytes, problems), problems
+
+
+def assemble(listing: Listing, read: list):
+    """``(documents, problems)`` of :func:`read_folder` from a listing and its files' reads, in
+    listing order: applies the manifest, infers what it lacks, makes doc_ids unique and marks
+    files saved twice."""
+    folder = listing.folder
+    problems, documents, found = list(listing.problems), [], set()
+    for shown, document, file_problems in read:
         found.add(shown)
-        if not _is_utf8(rel):
-            problems.append((shown, "name_not_utf8", f"{shown}: path is not valid UTF-8; "
-                             "its bytes are shown as \\xNN escapes in doc_id and path", "name escaped"))
-        if rel == manifest_rel or os.path.basename(rel).lower().startswith(b"readme"):
-            problems.append((shown, "folder_documentation", f"{shown}: describes the folder, "
-                             "not an article", "skipped (folder documentation)"))
-            continue
-        document = _load_file(path, shown, size, max_bytes, problems)
+        problems.extend(file_problems)
         if document is not None:
             documents.append(document)
 
     if not documents:
         raise CorpusError(_nothing_loadable(folder, problems))
-    if manifest_rows is not None:
+    if listing.manifest_rows is not None:
         found.update(row[0] for row in problems)
-        _apply_manifest(documents, manifest_rows, os.fsdecode(manifest_rel), found, problems)
+        _apply_manifest(documents, listing.manifest_rows, os.fsdecode(listing.manifest), found, problems)
     _fill_inferred(documents)
     _make_doc_ids_unique(documents)
     _mark_duplicate_files(documents, problems)

@@ -1,10 +1,18 @@
-"""Where things live. Nothing in the workbench relies on the current directory."""
+"""Where things live. Nothing in the workbench relies on the current directory.
+
+Figures and tables go to ``data/`` unless the environment variable ``WORKBENCH_OUTPUT_DIR`` names
+another folder (absolute, or relative to the repository): ``make figures CORPUS=…`` sets it so
+that a run on another folder writes into ``data/runs/<name>/`` and leaves ``data/`` alone.
+"""
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"
 DATA_DIR = ROOT / "data"
 PROCESSED_DIR = DATA_DIR / "processed"
-FIGURES_DIR = DATA_DIR / "figures"
-TABLES_DIR = DATA_DIR / "tables"
+RUNS_DIR = DATA_DIR / "runs"
+OUTPUT_DIR = ROOT / (os.environ.get("WORKBENCH_OUTPUT_DIR") or DATA_DIR)
+FIGURES_DIR = OUTPUT_DIR / "figures"
+TABLES_DIR = OUTPUT_DIR / "tables"
 RESOURCES_DIR = Path(__file__).resolve().parent / "resources"

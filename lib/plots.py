@@ -104,3 +104,134 @@ def plot_topic_terms(model, labels, *, n=10):
         ax.grid(axis="y", visible=False)
     fig.suptitle(f"Top {n} terms per topic ({model.kind.upper()}, k={k})", fontweight="bold")
     return fig
+
+
+VOICE_COLOURS = {"author": OKABE_ITO[0], "direct_quote": OKABE_ITO[1], "indirect": OKABE_ITO[2],
+                 "all": "#555555"}
+
+
+def plot_method_evaluation(metrics):
+    """Macro-F1 and F_avg per stance method: points with 95% intervals over pairs (thick) and
+    over articles (thin)."""
+    use_style()
+    fig, axes = plt.subplots(1, 2, figsize=(10, 0.5 + 0.45 * len(metrics)), sharey=True)
+    y = range(len(metrics))
+    for ax, stat, title in zip(axes, ("macro_f1", "f_avg"), ("3-class macro-F1", "F_avg = (F1 FAVOR + F1 AGAINST) / 2")):
+        values = metrics[stat]
+        for low, high, width, offset, label in ((f"{stat}_cluster_low", f"{stat}_cluster_high", 1, 0.15, "95% CI, articles resampled"),
+                                                 (f"{stat}_low", f"{stat}_high", 3, 0, "95% CI, pairs resampled")):
+            ax.errorbar(values, [i + offset for i in y], xerr=[values - metrics[low], metrics[high] - values],
+                        fmt="none", elinewidth=width, capsize=0, color=OKABE_ITO[0] if width == 3 else "#777777",
+                        label=label)
+        ax.plot(values, list(y), "o", color="black")
+        ax.set_yticks(list(y), [f"{m} (n={n})" for m, n in zip(metrics["method"], metrics["n"])])
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(title)
+        ax.invert_yaxis()
+    axes[0].legend(loc="lower right", fontsize=7)
+    fig.suptitle("Stance methods against the gold set (cross-validated by article)", fontweight="bold", y=1.02)
+    return fig
+
+
+def plot_stance_by_source(table, target_labels):
+    """Net stance (FAVOR − AGAINST) / n per source and target, author voice and quoted voices
+    side by side; 95% cluster-bootstrap intervals where a cell has 3+ articles, open markers for
+    descriptive-only cells, n beside every point."""
+    use_style()
+    targets = sorted(table["target_id"].unique())
+    sources = sorted(table["source"].unique())
+    columns = min(3, len(targets))
+    rows = -(-len(targets) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(3.6 * columns + 2, 1.2 + 0.5 * len(sources) * rows),
+                             squeeze=False, sharex=True, sharey=True)
+    fig.subplots_adjust(hspace=0.45, wspace=0.08)
+    voices = [v for v in ("author", "direct_quote", "indirect") if v in set(table["voice"])]
+    for ax, target in zip(axes.flat, targets):
+        cells = table[table["target_id"] == target]
+        for offset, voice in zip((-0.2, 0, 0.2), voices):
+            for row in cells[cells["voice"] == voice].itertuples():
+                y = sources.index(row.source) + offset
+                colour = VOICE_COLOURS[voice]
+                if not row.descriptive_only:
+                    ax.errorbar(row.net, y, xerr=[[row.net - row.net_ci_low], [row.net_ci_high - row.net]],
+                                fmt="o", color=colour, capsize=2)
+                else:
+                    ax.plot(row.net, y, "o", mfc="white", color=colour)
+                ax.annotate(f"n={row.n}", (row.net, y), xytext=(4, -3), textcoords="offset points", fontsize=6)
+        ax.axvline(0, color="#999999", linewidth=0.8)
+        ax.set_yticks(range(len(sources)), sources, fontsize=8)
+        ax.set_ylim(len(sources) - 0.5, -0.5)
+        ax.set_xlim(-1.15, 1.35)
+        ax.set_title(target_labels.get(target, target), fontsize=9)
+        ax.set_xlabel("net stance (FAVOR − AGAINST) / n", fontsize=8)
+    for ax in list(axes.flat)[len(targets):]:
+        ax.axis("off")
+    handles = [plt.Line2D([], [], marker="o", linestyle="", color=VOICE_COLOURS[v], label=v.replace("_", " "))
+               for v in voices]
+    handles.append(plt.Line2D([], [], marker="o", linestyle="", mfc="white", color="#555555",
+                              label="descriptive only (< 3 articles, no interval)"))
+    fig.legend(handles=handles, loc="lower center", ncol=len(handles), bbox_to_anchor=(0.5, -0.04), fontsize=8)
+    fig.suptitle("Stance toward each target, by source and voice", fontweight="bold", y=1.01)
+    return fig
+
+
+def plot_distinctive_terms(terms, *, n=8):
+    """Top Fightin' Words terms per source (log-odds z-scores against the rest of the corpus)."""
+    use_style()
+    sources = sorted(terms["source"].unique())
+    columns = min(3, len(sources))
+    rows = -(-len(sources) // columns)
+    fig, axes = plt.subplots(rows, columns, figsize=(4 * columns, 0.6 + 0.3 * n * rows), squeeze=False)
+    fig.subplots_adjust(hspace=0.5, wspace=0.35)
+    for ax, source in zip(axes.flat, sources):
+        top = terms[terms["source"] == source].nsmallest(n, "rank")
+        ax.barh(top["term"][::-1], top["z"][::-1], color=OKABE_ITO[0])
+        ax.axvline(1.96, color="#999999", linestyle=":", linewidth=1)
+        ax.set_title(source, fontsize=9)
+        ax.set_xlabel("z (log-odds, informative prior)", fontsize=8)
+        ax.tick_params(labelsize=8)
+        ax.grid(axis="y", visible=False)
+    for ax in list(axes.flat)[len(sources):]:
+        ax.axis("off")
+    fig.suptitle("Distinctive terms per source (dotted line: z = 1.96)", fontweight="bold", y=1.01)
+    return fig
+
+
+def plot_coverage_over_time(coverage):
+    """Articles per month by source (stacked counts) and each source's share of the month."""
+    use_style()
+    counts = coverage.pivot_table(index="month", columns="source", values="articles", fill_value=0)
+    shares = coverage.pivot_table(index="month", columns="source", values="share_paragraphs", fill_value=0)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
+    for ax, table, ylabel in ((left, counts, "articles (n)"), (right, shares, "share of the month's paragraphs")):
+        bottom = [0.0] * len(table)
+        for colour, source in zip(OKABE_ITO * 3, table.columns):
+            ax.bar(table.index, table[source], bottom=bottom, color=colour, label=source)
+            bottom = [a + b for a, b in zip(bottom, table[source])]
+        ax.set_xlabel("month of publication")
+        ax.set_ylabel(ylabel)
+        ax.tick_params(axis="x", rotation=30)
+        ax.grid(axis="x", visible=False)
+    left.set_title(f"Articles per month (n={int(counts.to_numpy().sum())} articles)", fontsize=10)
+    right.set_title("Normalised attention: share of each month's paragraphs", fontsize=10)
+    right.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8)
+    fig.suptitle("Coverage over time, by source", fontweight="bold", y=1.03)
+    return fig
+
+
+def plot_who_is_quoted(quoted, *, n=15):
+    """The most quoted speakers: direct and indirect quotes, labelled with role and source."""
+    use_style()
+    top = quoted.assign(total=quoted["n_quotes"] + quoted["n_indirect"]).sort_values(
+        ["total", "source", "speaker"], ascending=[False, True, True], kind="stable").head(n)
+    labels = [f"{row.speaker}{f' ({row.role})' if row.role else ''} — {row.source}" for row in top.itertuples()]
+    fig, ax = plt.subplots(figsize=(9, 0.8 + 0.32 * len(top)))
+    ax.barh(labels, top["n_quotes"], color=VOICE_COLOURS["direct_quote"], label="direct quotes")
+    ax.barh(labels, top["n_indirect"], left=top["n_quotes"], color=VOICE_COLOURS["indirect"], label="indirect speech")
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_xlabel("sentences attributed to the speaker (n)")
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower right")
+    ax.set_title(f"Who is quoted (top {len(top)} speakers, n={int(top['total'].sum())} sentences)")
+    return fig

@@ -117,7 +117,7 @@ def detect_languages(paragraphs: pd.DataFrame, *, primary_language: str = "en") 
     languages = [language for language, _ in measured]
     para_idx, is_prose = out["para_idx"].tolist(), out["is_prose"].tolist()
     pair_ids, kinds, markers = [""] * len(out), out["kind"].tolist(), out["kind_marker"].tolist()
-    docs_with_zh = {doc for doc, language in zip(out["doc_id"], languages) if language == "zh"}
+    docs_with_zh = {doc for doc, language in zip(out["doc_id"].tolist(), languages) if language == "zh"}
     for doc_id, rows in out.groupby("doc_id", sort=False).indices.items():
         if doc_id not in docs_with_zh:
             continue
@@ -170,7 +170,7 @@ def split_sentences(paragraphs: pd.DataFrame) -> pd.DataFrame:
     columns = ("doc_id", "para_idx", "text", "language", "kind", "kind_marker", "ai_generated",
                "is_prose", "offset_map")
     for doc_id, para_idx, text, language, kind, kind_marker, ai_generated, is_prose, offset_map in zip(
-            *(paragraphs[column] for column in columns)):
+            *(paragraphs[column].tolist() for column in columns)):
         if not is_prose:
             spans = _strip_spans(text, [(0, len(text))])
         elif language == "zh":
@@ -227,7 +227,7 @@ def tokenize(sentences: pd.DataFrame, *, stopwords=None) -> pd.DataFrame:
                  else frozenset(word.lower() for word in stopwords))
     rows = []
     columns = ("doc_id", "para_idx", "sent_idx", "text", "language")
-    for doc_id, para_idx, sent_idx, text, language in zip(*(sentences[c] for c in columns)):
+    for doc_id, para_idx, sent_idx, text, language in zip(*(sentences[c].tolist() for c in columns)):
         for token_idx, token in enumerate(_tokens(text)):
             rows.append((doc_id, para_idx, sent_idx, token_idx, token, language,
                          token in stopwords))
@@ -252,7 +252,7 @@ def token_lists(tokens: pd.DataFrame, by=("doc_id", "para_idx")) -> pd.Series:
     position = list(dict.fromkeys(by + ["doc_id", "para_idx", "sent_idx", "token_idx"]))
     ordered = tokens.sort_values(position, kind="stable")
     lists = {}
-    for key, token, is_stopword in zip(zip(*(ordered[c] for c in by)), ordered["token"],
+    for key, token, is_stopword in zip(zip(*(ordered[c].tolist() for c in by)), ordered["token"].tolist(),
                                        ordered["is_stopword"]):
         words = lists.setdefault(key, [])
         if not is_stopword:

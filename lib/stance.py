@@ -1,4 +1,4 @@
-"""Stance of a sentence toward a target (FAVOR, AGAINST, NONE), by four methods evaluated side by side.
+"""Stance of a sentence toward a target (FAVOR, AGAINST, NONE): methods evaluated side by side.
 
 The unit is a (sentence, target) pair, as in ``data/gold/codebook.md``. A pairs table has one row
 per pair: pair_id, doc_id, para_idx, sent_idx, target_id, sentence (its text), kind, and, when it
@@ -7,22 +7,30 @@ is evaluated, the gold ``label``.
 Methods, from the simplest to the most fitted:
 
 - ``majority``: the most frequent label of the training pairs (:func:`predict_majority`);
+- ``chance``: labels drawn at random in the training pairs' proportions (:func:`predict_chance`).
+  Macro-F1 gives the majority class 0 on two of three classes, so any predictor that spreads
+  its labels, even one blind to the text, beats it; with labels drawn in the gold proportions a
+  text-blind predictor scores about 1/3, the most one can expect from such a predictor. The
+  chance row is the bar that separates learning from spreading;
 - ``vader``: the sign of VADER's compound sentiment of the whole sentence (:func:`predict_vader`).
-  Sentiment is not stance: "Critics fear the controls work" is negative in tone and FAVOR toward
-  the controls; a gloomy sentence about a rival says nothing about the target. VADER is shown as a
+  Sentiment is not stance: "The export controls broke up a dangerous smuggling ring" is negative
+  in tone and FAVOR toward the controls; a gloomy sentence about a rival says nothing about the
+  target. VADER is shown as a
   sentiment baseline only, never chosen as the stance method (:func:`choose_method`);
 - ``window``: a transparent scorer (:func:`score_window`). Evaluative cues from the editable file
   ``lib/resources/stance_cues.csv`` count when they lie within a window of tokens around a mention
   of the target; a negator, intensifier or hedge just before a cue scales it; comparatives ("X
   outperforms Y") count for the target before them and against the target after them; reporting
   verbs ("said", "warned", "表示") are attribution, never cues. It returns the score, the label
-  and the cues that fired, so every label can be checked by reading its evidence;
+  and the cues that fired, so every label can be checked by reading its evidence. It keeps part
+  of VADER's blind spot: a cue near the target counts even when it evaluates something else (in
+  the smuggling-ring sentence above, "dangerous" makes it AGAINST too);
 - ``tfidf_logreg``: TF-IDF of word 1-2 grams plus a one-hot target id, then logistic regression
   with balanced class weights (:func:`fit_tfidf_logreg`), fitted inside each training fold only.
 
 :func:`cross_validate` evaluates them on the same folds, grouped by article, with bootstrap
 intervals; :func:`choose_method` reads its table and names the method the evaluation supports, or
-'gold' when none beats the majority class clearly.
+'gold' when none beats the majority class and chance clearly.
 
 The cue file (columns kind, cue, language, polarity, weight):
 
@@ -88,6 +96,7 @@ INTERVAL = (2.5, 97.5)
 _LATIN = "0-9A-Za-z\u00c0-\u024f"
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"(?P<latin>[{_LATIN}]+(?:['\u2019.\-][{_LATIN}]+)*)|(?P<han>[{_HAN}]+)")
+_WORD_START = re.compile(f"(?<![{_LATIN}])[{_LATIN}]")
 _CLAUSE_BREAK = re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001]")
 _STAR_INSIDE_WORD = re.compile(f"\\*[{_LATIN}]")
 
@@ -178,10 +187,14 @@ class _Lexicon:
         entries = cues[cues["kind"] != "setting"]
         english = entries[entries["language"] == "en"]
         english = english.iloc[np.argsort(-english["cue"].str.len().to_numpy(), kind="stable")]
-        self.english = list(english.itertuples(index=False))
-        words = "|".join(f"({_english_regex(entry.cue)})" for entry in self.english) or "(?!)"
-        self.english_pattern = re.compile(f"(?<![{_LATIN}])(?:{words})(?![{_LATIN}])",
-                                          re.IGNORECASE)
+        # One regex per initial letter, tried only where a word starts: a single alternation
+        # of every phrase would be tried at every character, 10 times slower.
+        self.english = {}
+        for initial, group in english.groupby(english["cue"].str[0].str.lower(), sort=False):
+            phrases = list(group.itertuples(index=False))
+            words = "|".join(f"({_english_regex(entry.cue)})" for entry in phrases)
+            self.english[initial] = (re.compile(f"(?:{words})(?![{_LATIN}])", re.IGNORECASE),
+                                     phrases)
         chinese = entries[entries["language"] == "zh"]
         self.chinese = {entry.cue: entry for entry in chinese.itertuples(index=False)}
         self.longest_chinese = max((len(cue) for cue in self.chinese), default=0)
@@ -222,8 +235,8 @@ def _lexicon(cues) -> _Lexicon:
 
 # ---------------------------------------------------------------- the window scorer
 
-def score_window(pairs: pd.DataFrame, sentences: pd.DataFrame | None = None, cues=None
-                 ) -> pd.DataFrame:
+def score_window(pairs: pd.DataFrame, sentences: pd.DataFrame | None = None, cues=None, *,
+                 mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Score each (sentence, target) pair from the cues around the target's mentions.
 
     In: ``pairs`` with doc_id, para_idx, sent_idx, target_id and the text in ``sentence``
@@ -232,7 +245,9 @@ def score_window(pairs: pd.DataFrame, sentences: pd.DataFrame | None = None, cue
     offsets are in the paragraph's clean text, as everywhere else in the workbench; without them,
     offsets count from the sentence start. ``cues``: a path or a table in the format of
     :func:`load_cues`; default the shipped file.
-    Mentions come from :func:`lib.targets.match_targets` with the shipped targets.
+    ``mentions``: :func:`lib.targets.match_targets` of ``sentences``, if already at hand (it is
+    the slower half of the work; its offsets are paragraph offsets, so it needs ``sentences``);
+    by default it is run here with the shipped targets.
     Out: one row per pair, same index and order as ``pairs``: pair_id (if given), doc_id,
     para_idx, sent_idx, target_id, n_mentions (mentions of the target found in the sentence; 0
     gives score 0 and NONE), n_cues (cues that counted), score, label (FAVOR / AGAINST / NONE),
@@ -245,12 +260,18 @@ def score_window(pairs: pd.DataFrame, sentences: pd.DataFrame | None = None, cue
     >>> score_window(pairs)[["score", "label", "evidence"]].values.tolist()
     [[-1.5, 'AGAINST', 'reliable -1.5 [not, very] @32']]
     """
+    if mentions is not None and sentences is None:
+        raise StanceError("score_window: mentions carry paragraph offsets; pass the sentences "
+                          "they were found in as well")
     lexicon = _lexicon(cues)
     keyed = _with_text(pairs, sentences)
-    units = keyed.drop_duplicates(["doc_id", "para_idx", "sent_idx"])
-    mentions = match_targets(units[["doc_id", "para_idx", "sent_idx", "text", "start"]])
-    by_sentence = {key: group for key, group in mentions.groupby(
-        ["doc_id", "para_idx", "sent_idx"], sort=False)}
+    if mentions is None:
+        units = keyed.drop_duplicates(["doc_id", "para_idx", "sent_idx"])
+        mentions = match_targets(units[["doc_id", "para_idx", "sent_idx", "text", "start"]])
+    by_sentence = {}
+    for *key, target_id, start, end in zip(*(mentions[column].tolist() for column in (
+            "doc_id", "para_idx", "sent_idx", "target_id", "start", "end"))):
+        by_sentence.setdefault((*key, target_id), []).append((start, end))
     found_cues = {}
     rows = []
     for row in keyed.itertuples(index=False):
@@ -258,11 +279,8 @@ def score_window(pairs: pd.DataFrame, sentences: pd.DataFrame | None = None, cue
         if sentence_key not in found_cues:
             found_cues[sentence_key] = _sentence_cues(row.text, lexicon)
         tokens, cue_list = found_cues[sentence_key]
-        sentence_mentions = by_sentence.get(sentence_key)
-        spans = [] if sentence_mentions is None else [
-            (start - row.start, end - row.start) for target, start, end in zip(
-                sentence_mentions["target_id"], sentence_mentions["start"],
-                sentence_mentions["end"]) if target == row.target_id]
+        spans = [(start - row.start, end - row.start)
+                 for start, end in by_sentence.get((*sentence_key, row.target_id), [])]
         rows.append(_score_pair(tokens, cue_list, spans, row.start, lexicon.window))
     scored = pd.DataFrame(rows, columns=SCORE_COLUMNS, index=pairs.index)
     keys = [column for column in ["pair_id", *PAIR_KEY] if column in pairs.columns]
@@ -321,9 +339,11 @@ def _sentence_cues(text: str, lexicon: _Lexicon) -> tuple[tuple, list]:
     """
     starts, ends, han = _tokens(text)
     found = []
-    for match in lexicon.english_pattern.finditer(text):
-        entry = lexicon.english[match.lastindex - 1]
-        found.append((match.start(), match.end(), entry))
+    for word in _WORD_START.finditer(text):
+        pattern, phrases = lexicon.english.get(word.group().lower(), (None, None))
+        match = pattern and pattern.match(text, word.start())
+        if match:
+            found.append((match.start(), match.end(), phrases[match.lastindex - 1]))
     for first in han:
         for last in range(min(len(starts), first + lexicon.longest_chinese) - 1, first - 1, -1):
             entry = lexicon.chinese.get(text[starts[first]:ends[last]])
@@ -376,7 +396,7 @@ def _score_pair(tokens: tuple, cues: list, spans: list, offset: int, window: int
     return [len(mentions), len(evidence), score, label, "; ".join(evidence)]
 
 
-# ---------------------------------------------------------------- baselines and the supervised model
+# ---------------------------------------------------------------- baselines, supervised model
 
 def predict_majority(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0) -> pd.Series:
     """The most frequent gold label of ``train`` for every pair of ``test``.
@@ -392,6 +412,20 @@ def predict_majority(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0) 
     counts = train["label"].value_counts()
     best = max(LABELS, key=lambda label: (counts.get(label, 0), -LABELS.index(label)))
     return pd.Series(best, index=test.index, name="label")
+
+
+def predict_chance(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0) -> pd.Series:
+    """Labels drawn independently at random with the label shares of ``train`` (a text-blind
+    baseline; see the module docstring). Seeded by ``seed``: the same call gives the same labels.
+    Out: labels indexed like ``test``.
+
+    >>> train = pd.DataFrame({"label": ["NONE"] * 9 + ["FAVOR"]})
+    >>> predict_chance(train, pd.DataFrame(index=range(20)), seed=1).value_counts().to_dict()
+    {'NONE': 19, 'FAVOR': 1}
+    """
+    shares = train["label"].value_counts(normalize=True).reindex(list(LABELS), fill_value=0)
+    drawn = np.random.default_rng(seed).choice(list(LABELS), size=len(test), p=shares.to_numpy())
+    return pd.Series(drawn, index=test.index, name="label")
 
 
 @lru_cache(maxsize=1)
@@ -456,10 +490,12 @@ def predict_tfidf_logreg(train: pd.DataFrame, test: pd.DataFrame, *, seed: int =
 
 METHODS = {
     "majority": predict_majority,
+    "chance": predict_chance,
     "vader": lambda train, test, seed=0: predict_vader(test),
     "window": lambda train, test, seed=0: score_window(test)["label"],
     "tfidf_logreg": predict_tfidf_logreg,
 }
+BASELINES = ("majority", "chance")
 SENTIMENT_BASELINES = ("vader",)
 
 
@@ -496,8 +532,8 @@ def cross_validate(pairs: pd.DataFrame, methods: dict | None = None, *, n_splits
 
     In: ``pairs`` with pair_id, doc_id, para_idx, sent_idx, target_id, sentence and gold
     ``label`` (FAVOR / AGAINST / NONE). ``methods``: name -> callable(train, test, seed=...)
-    returning labels indexed like ``test``; default :data:`METHODS` (majority, vader, window,
-    tfidf_logreg). Every method sees the same folds; rule-based ones ignore ``train``.
+    returning labels indexed like ``test``; default :data:`METHODS` (majority, chance, vader,
+    window, tfidf_logreg). Every method sees the same folds; rule-based ones ignore ``train``.
     Folds come from StratifiedGroupKFold with doc_id as group, so no sentence of a test article
     is ever in training. With ``n_splits`` or fewer articles every fold holds one article
     (leave-one-article-out) and reshuffling gives the same folds again: the repeats that
@@ -537,7 +573,8 @@ def cross_validate(pairs: pd.DataFrame, methods: dict | None = None, *, n_splits
     predictions = pd.concat(rows, ignore_index=True)
     unknown = set(predictions["predicted"]) - set(LABELS)
     if unknown:
-        raise StanceError(f"a method predicted label(s) outside {LABELS}: {sorted(map(str, unknown))}")
+        raise StanceError(f"a method predicted label(s) outside {LABELS}: "
+                          f"{sorted(map(str, unknown))}")
     predictions = predictions.sort_values(["method", "repeat", "pair_id"], kind="stable",
                                           key=_method_order(methods)).reset_index(drop=True)
     metrics, confusion = _summaries(predictions, methods, pairs, seed=seed, n_boot=n_boot)
@@ -619,7 +656,8 @@ def _summaries(predictions: pd.DataFrame, methods: dict, pairs: pd.DataFrame, *,
     metric_rows, confusion_rows = [], []
     for name in methods:
         rows = predictions[predictions["method"] == name]
-        cells = (rows["gold"].map(LABELS.index) * 3 + rows["predicted"].map(LABELS.index)).to_numpy()
+        cells = (rows["gold"].map(LABELS.index) * 3
+                 + rows["predicted"].map(LABELS.index)).to_numpy()
         per_pair = np.zeros((n_pairs, 9))
         np.add.at(per_pair, (rows["pair_id"].map(pair_number).to_numpy(), cells), 1)
         per_article = np.zeros((n_articles, 9))
@@ -656,42 +694,104 @@ def _interval(name: str, samples: np.ndarray) -> dict:
     return {f"{name}_low": low, f"{name}_high": high}
 
 
-def choose_method(metrics: pd.DataFrame, *, baseline: str = "majority",
-                  exclude=SENTIMENT_BASELINES, interval: str = "pairs") -> tuple[str, str]:
+def choose_method(metrics: pd.DataFrame, *, baselines=BASELINES, exclude=SENTIMENT_BASELINES,
+                  interval: str = "pairs") -> tuple[str, str]:
     """The stance method the evaluation supports, or 'gold'.
 
     In: ``metrics`` of :func:`cross_validate`. A method qualifies when the lower bound of its
-    macro-F1 interval lies above the upper bound of the ``baseline``'s; sentiment baselines in
+    macro-F1 interval lies above the upper bound of the majority class and of every other
+    method in ``baselines`` that ``metrics`` holds (the chance row: see the module docstring for
+    why beating the majority class alone is no evidence of learning). Sentiment baselines in
     ``exclude`` never qualify (sentiment is not stance). ``interval``: 'pairs' (default) or
     'articles' (the cluster bootstrap, stricter).
     Out: ``(method, reason)``: the qualifying method with the highest macro-F1 (ties: higher
     F_avg, then name), or ``('gold', reason)`` when none qualifies, meaning the source comparison
     must use the gold labels. The reason quotes the numbers.
 
-    >>> metrics = pd.DataFrame({"method": ["majority", "window"], "macro_f1": [0.25, 0.55],
-    ...     "macro_f1_low": [0.2, 0.45], "macro_f1_high": [0.3, 0.65], "f_avg": [0.0, 0.5]})
+    >>> metrics = pd.DataFrame({"method": ["majority", "chance", "window"],
+    ...     "macro_f1": [0.25, 0.33, 0.55], "macro_f1_low": [0.2, 0.28, 0.45],
+    ...     "macro_f1_high": [0.3, 0.38, 0.65], "f_avg": [0.0, 0.2, 0.5]})
     >>> choose_method(metrics)[0]
     'window'
     """
     suffix = {"pairs": "", "articles": "_cluster"}[interval]
     low, high = f"macro_f1{suffix}_low", f"macro_f1{suffix}_high"
     table = metrics.set_index("method")
-    if baseline not in table.index:
-        raise StanceError(f"metrics have no row for the baseline {baseline!r}")
-    bar = table.at[baseline, high]
-    candidates = table.drop(index=[baseline, *[m for m in exclude if m in table.index]])
+    if "majority" not in table.index:
+        raise StanceError("metrics have no row for the majority class")
+    present = [name for name in dict.fromkeys(["majority", *baselines]) if name in table.index]
+    toughest = max(present, key=lambda name: table.at[name, high])
+    bar = table.at[toughest, high]
+    candidates = table.drop(index=[*present, *[m for m in exclude if m in table.index]])
     beating = candidates[candidates[low] > bar]
     if beating.empty:
         best = candidates["macro_f1"].idxmax() if len(candidates) else None
         detail = (f"; the best, {best}, has macro-F1 {table.at[best, 'macro_f1']:.3f} "
                   f"[{table.at[best, low]:.3f}, {table.at[best, high]:.3f}]") if best else ""
         return "gold", (f"no method's macro-F1 interval ({interval} bootstrap) lies above the "
-                        f"{baseline} class's upper bound {bar:.3f}{detail}: the source comparison "
-                        "must use the gold labels")
+                        f"upper bound of the {toughest} baseline, {bar:.3f}{detail}: the source "
+                        "comparison must use the gold labels")
     ranked = beating.reset_index().sort_values(["macro_f1", "f_avg", "method"],
                                               ascending=[False, False, True])
     chosen = ranked.iloc[0]
     return chosen["method"], (
         f"{chosen['method']} has macro-F1 {chosen['macro_f1']:.3f} [{chosen[low]:.3f}, "
-        f"{chosen[high]:.3f}] ({interval} bootstrap), its lower bound above the {baseline} "
-        f"class's upper bound {bar:.3f}")
+        f"{chosen[high]:.3f}] ({interval} bootstrap), its lower bound above the upper bound of "
+        f"the {toughest} baseline, {bar:.3f} (baselines: {', '.join(present)})")
+
+
+# ---------------------------------------------------------------- pairs of a corpus
+
+DEFAULT_KINDS = ("headline", "body", "quoted")
+PAIR_COLUMNS = ["doc_id", "para_idx", "sent_idx", "target_id", "sentence", "kind", "language",
+                "ai_generated", "voice", "speaker", "speaker_role", "start", "raw_start", "raw_end"]
+
+
+def find_pairs(sentences: pd.DataFrame, *, kinds=DEFAULT_KINDS, include_ai_translated: bool = True,
+               include_ai_written: bool = False, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every (sentence, target) pair of a corpus, with who is speaking.
+
+    In: ``sentences`` tagged by lib.voice.tag_voice (voice, speaker, speaker_role); ``kinds`` of
+    paragraph to use (default headline, body, quoted; 'translation', the other-language half of a
+    bilingual pair, is left out so a translated passage counts once, while a Chinese-only passage
+    is matched through the Chinese aliases); AI text by origin, as in lib.topics.topic_units.
+    ``mentions``: match_targets(sentences) when already computed.
+    Out: one row per pair, in document order: the columns of ``PAIR_COLUMNS``.
+    """
+    kinds = set(kinds) | ({"ai_generated"} if include_ai_written else set())
+    keep = sentences["kind"].isin(kinds) & sentences["is_prose"]
+    if not include_ai_translated:
+        keep &= ~(sentences["ai_generated"] & (sentences["kind"] != "ai_generated"))
+    chosen = sentences[keep]
+    mentions = match_targets(chosen) if mentions is None else mentions
+    keys = ["doc_id", "para_idx", "sent_idx"]
+    pairs = mentions[keys + ["target_id"]].drop_duplicates().merge(chosen, on=keys)
+    pairs = pairs.rename(columns={"text": "sentence"})
+    return pairs[PAIR_COLUMNS].sort_values(PAIR_KEY, kind="stable").reset_index(drop=True)
+
+
+def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, gold=None,
+                seed: int = 0) -> pd.DataFrame:
+    """Label every pair with ``method``; returns ``pairs`` plus label and label_source.
+
+    ``method``: 'gold' (the gold label; pairs without one are dropped and counted in the returned
+    frame's ``attrs['unlabelled']``), 'window' (the transparent scorer, with its evidence),
+    'tfidf_logreg' (trained on all of ``gold``) or 'majority'. label_source says which.
+    """
+    labelled = pairs.copy()
+    if method == "gold":
+        gold_labels = gold[PAIR_KEY + ["label"]]
+        labelled = labelled.merge(gold_labels, on=PAIR_KEY, how="left")
+        unlabelled = int(labelled["label"].isna().sum())
+        labelled = labelled[labelled["label"].notna()].reset_index(drop=True)
+        labelled.attrs["unlabelled"] = unlabelled
+    elif method == "window":
+        scored = score_window(labelled, sentences)
+        labelled["label"], labelled["evidence"], labelled["score"] = (
+            scored["label"], scored["evidence"], scored["score"])
+    elif method in ("tfidf_logreg", "majority"):
+        labelled["label"] = METHODS[method](gold, labelled, seed=seed).to_numpy()
+    else:
+        raise StanceError(f"unknown labelling method {method!r}")
+    labelled["label_source"] = "gold" if method == "gold" else f"predicted ({method})"
+    return labelled

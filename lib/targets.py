@@ -103,11 +103,15 @@ def match_targets(sentences: pd.DataFrame, targets: pd.DataFrame | None = None) 
     """
     targets = load_targets() if targets is None else _checked(targets, source="targets table")
     rules = [_rule(row) for row in targets.itertuples(index=False)]
+    # One pass of every alias at once rules out the many sentences that mention no target, so the
+    # rules (each a pass of its own) run only on those that may.
+    any_alias = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in rules), re.IGNORECASE)
     rows = []
     for doc_id, para_idx, sent_idx, text, offset in zip(
-            sentences["doc_id"], sentences["para_idx"], sentences["sent_idx"],
-            sentences["text"], sentences["start"]):
+            *(sentences[column].tolist() for column in ("doc_id", "para_idx", "sent_idx", "text", "start"))):
         text = text if isinstance(text, str) else ""
+        if not any_alias.search(text):
+            continue
         found = {}
         for rule in rules:
             for mention, cue in _mentions(rule, text):

@@ -2,15 +2,15 @@
 article. Sentences are written for the purpose (tests/fixtures/stance/); the mechanics of the
 scorer are tested with a tiny cue file (window 3, modifier scope 3) so that editing the shipped
 lexicon cannot break them."""
-import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import f1_score
 
 from lib import stance
 from lib.stance import (LABELS, StanceError, choose_method, cross_validate, f_scores, load_cues,
-                        predict_majority, predict_vader, score_window)
+                        predict_chance, predict_majority, predict_vader, score_window)
 from lib.paths import ROOT
+from lib.targets import match_targets
 from lib.voice import load_reporting_verbs
 
 FIXTURES = ROOT / "tests" / "fixtures" / "stance"
@@ -34,15 +34,15 @@ def window(*items, cues=CUES):
     return score_window(pairs_of(*items), cues=cues)
 
 
-def test_shipped_cue_file_has_both_languages_every_kind_and_no_reporting_verb():
+def test_shipped_cue_file_has_both_languages_every_kind_and_reporting_verbs_never_fire():
     cues = load_cues()
     for language in ("en", "zh"):
         kinds = set(cues.loc[cues["language"] == language, "kind"])
         assert kinds == {"cue", "comparative", "negator", "intensifier", "hedge"}, language
-    lexicon = stance._lexicon(None)
-    forms = {form for section in load_reporting_verbs() for form in section}
-    assert not [form for form in forms
-                if lexicon.english_pattern.fullmatch(form) or form in lexicon.chinese]
+    forms = sorted(form for section in load_reporting_verbs() for form in section)
+    sentences = [("meta_llama", f"Llama {form} so." if form.isascii() else f"Llama{form}。")
+                 for form in forms]
+    assert score_window(pairs_of(*sentences))["n_cues"].eq(0).all()
 
 
 def test_malformed_cue_file_names_the_file_and_row(tmp_path):
@@ -78,7 +78,8 @@ def test_intensifier_and_hedge_scale_a_cue_and_a_hedge_never_cancels_it():
 
 def test_cues_outside_the_window_do_not_count():
     # window 3: a cue counts when at most 3 tokens from the mention, on either side
-    scored = window(("meta_llama", "Llama is now good."), ("meta_llama", "Llama is now quite good."),
+    scored = window(("meta_llama", "Llama is now good."),
+                    ("meta_llama", "Llama is now quite good."),
                     ("meta_llama", "Good, it was Llama."),
                     ("meta_llama", "Good news: the firm shipped Llama."))
     assert scored["label"].tolist() == ["FAVOR", "NONE", "FAVOR", "NONE"]
@@ -110,6 +111,10 @@ def test_evidence_offsets_are_in_paragraph_coordinates_when_sentences_are_given(
                               "text": ["Llama is good."], "start": [100]})
     scored = score_window(pairs.drop(columns="sentence"), sentences, cues=CUES)
     assert scored["evidence"].tolist() == ["good +1 @109"]
+    reused = score_window(pairs, sentences, cues=CUES, mentions=match_targets(sentences))
+    pd.testing.assert_frame_equal(reused, scored)
+    with pytest.raises(StanceError, match="pass the sentences"):
+        score_window(pairs, cues=CUES, mentions=match_targets(sentences))
     assert list(scored.columns) == ["pair_id", "doc_id", "para_idx", "sent_idx", "target_id",
                                     "n_mentions", "n_cues", "score", "label", "evidence"]
 
@@ -177,7 +182,7 @@ def test_few_articles_give_leave_one_article_out_run_once_and_say_so(gold_pairs)
 
 def test_metrics_intervals_contain_the_estimates_and_confusion_adds_up(gold_pairs):
     metrics, confusion, predictions = cross_validate(gold_pairs, n_repeats=2, n_boot=200)
-    assert metrics["method"].tolist() == ["majority", "vader", "window", "tfidf_logreg"]
+    assert metrics["method"].tolist() == ["majority", "chance", "vader", "window", "tfidf_logreg"]
     for name in ("macro_f1", "f_avg"):
         for suffix in ("", "_cluster"):
             assert (metrics[f"{name}{suffix}_low"] <= metrics[name]).all()
@@ -212,16 +217,32 @@ def metrics_table(**rows):
                          for name, (f1, low, high) in rows.items()])
 
 
-def test_choose_method_picks_a_method_whose_interval_clears_the_majority():
-    method, reason = choose_method(metrics_table(majority=(0.25, 0.2, 0.3), vader=(0.4, 0.3, 0.5),
-                                                 window=(0.55, 0.45, 0.65),
-                                                 tfidf_logreg=(0.6, 0.28, 0.9)))
-    assert method == "window"  # tfidf_logreg is better on average but its interval overlaps
-    assert "0.550" in reason and "0.300" in reason
+def test_choose_method_picks_a_method_whose_interval_clears_every_baseline():
+    method, reason = choose_method(metrics_table(
+        majority=(0.25, 0.2, 0.3), chance=(0.33, 0.28, 0.38), vader=(0.4, 0.3, 0.5),
+        window=(0.55, 0.45, 0.65), tfidf_logreg=(0.6, 0.36, 0.9)))
+    assert method == "window"  # tfidf_logreg is better on average but its interval reaches 0.36
+    assert "0.550" in reason and "chance baseline, 0.380" in reason
 
 
-def test_choose_method_returns_gold_when_nothing_clears_the_majority():
+def test_choose_method_returns_gold_when_nothing_clears_the_baselines():
     method, reason = choose_method(metrics_table(majority=(0.25, 0.2, 0.35), vader=(0.7, 0.6, 0.8),
                                                  window=(0.4, 0.3, 0.5)))
     assert method == "gold"  # vader clears it, but sentiment is not stance
     assert "must use the gold labels" in reason and "window" in reason
+    # beating the majority class is not enough when a text-blind chance predictor does as well
+    method, reason = choose_method(metrics_table(majority=(0.27, 0.26, 0.28),
+                                                 chance=(0.33, 0.29, 0.37),
+                                                 window=(0.34, 0.30, 0.39)))
+    assert method == "gold" and "chance baseline, 0.370" in reason
+    assert choose_method(metrics_table(majority=(0.27, 0.26, 0.28), window=(0.34, 0.30, 0.39)),
+                         baselines=("majority",))[0] == "window"
+
+
+def test_chance_baseline_draws_in_training_proportions_reproducibly():
+    train = pd.DataFrame({"label": ["NONE"] * 6 + ["FAVOR"] * 3 + ["AGAINST"]})
+    test = pd.DataFrame(index=range(3000))
+    drawn = predict_chance(train, test, seed=5)
+    assert drawn.value_counts(normalize=True).to_dict() == pytest.approx(
+        {"NONE": 0.6, "FAVOR": 0.3, "AGAINST": 0.1}, abs=0.03)
+    assert drawn.equals(predict_chance(train, test, seed=5))

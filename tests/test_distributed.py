@@ -1,0 +1,45 @@
+"""The Dask path gives the same tables as the single-process path (tests/fixtures/mini_corpus)."""
+from dataclasses import fields
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from lib.corpus import build_corpus
+from lib.distributed import build_corpus_dask, score_stance, score_stance_dask
+
+distributed = pytest.importorskip("distributed")
+
+MINI = Path(__file__).parent / "fixtures" / "mini_corpus"
+
+
+@pytest.fixture(scope="module")
+def client():
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def single():
+    return build_corpus(MINI)
+
+
+@pytest.fixture(scope="module")
+def on_dask(client):
+    # Small partitions, so that the fixture's files really are spread over several tasks.
+    return build_corpus_dask(MINI, client=client, files_per_partition=2, documents_per_partition=20)
+
+
+@pytest.mark.parametrize("table", [field.name for field in fields(build_corpus.__globals__["Corpus"])])
+def test_dask_corpus_equals_single_process(single, on_dask, table):
+    pd.testing.assert_frame_equal(getattr(on_dask, table), getattr(single, table), check_exact=True)
+
+
+def test_dask_stance_equals_single_process(single, client):
+    sentences = single.analysed("sentences")
+    expected = score_stance(sentences)
+    assert len(expected) > 0
+    pd.testing.assert_frame_equal(score_stance_dask(sentences, client=client, documents_per_partition=2),
+                                  expected, check_exact=True)
+

@@ -1,0 +1,146 @@
+"""The whole sequence on tests/fixtures/mini_corpus, the way `make figures CORPUS=…` runs it.
+
+One run into a temporary folder (about half a minute); the tests check that its outputs exist, are
+not empty and agree with each other and with the corpus. Skip with ``pytest -m "not slow"``.
+"""
+import csv
+import hashlib
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lib.corpus import build_corpus
+from lib.paths import DATA_DIR, ROOT
+from lib.report import external_resources
+from lib.runner import notebook_paths
+
+pytestmark = pytest.mark.slow
+
+MINI = ROOT / "tests" / "fixtures" / "mini_corpus"
+ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+
+
+def fingerprint(*folders):
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in folders for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as file:
+        return list(csv.DictReader(file))
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """Run every notebook on the mini corpus into a fresh run folder; return (folder, process)."""
+    folder = tmp_path_factory.mktemp("runs") / "mini"
+    before = fingerprint(MINI)
+    result = subprocess.run([sys.executable, "-m", "lib.runner", "--corpus", str(MINI.relative_to(ROOT)),
+                             "--output", str(folder), "--no-progress"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert fingerprint(MINI) == before, "the run wrote to the corpus folder"
+    return folder, result
+
+
+def test_the_committed_notebooks_and_data_tables_are_left_alone(run, inventory):
+    # Checked by content rather than by hashing before and after, so that someone editing a
+    # notebook while the tests run does not fail this test.
+    for path in notebook_paths():
+        text = path.read_text(encoding="utf-8")
+        assert "injected-parameters" not in text and str(MINI) not in text, path.name
+    mini_ids = {row["doc_id"] for row in inventory}
+    for table in (DATA_DIR / "tables").glob("*.csv"):
+        assert not any(doc_id in table.read_text(encoding="utf-8") for doc_id in mini_ids), table.name
+
+
+@pytest.fixture(scope="module")
+def inventory(run):
+    return read_csv(run[0] / "tables" / "01-inventory.csv")
+
+
+def test_every_notebook_ran_on_the_corpus_without_error(run):
+    folder, _ = run
+    executed = sorted((folder / "notebooks").glob("*.ipynb"))
+    assert [p.name for p in executed] == [p.name for p in notebook_paths()]
+    for path in executed:
+        notebook = nbformat.read(path, as_version=4)
+        errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
+        parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
+        if "CORPUS_DIR" in parameters:
+            assert Path(parameters["CORPUS_DIR"]) == MINI
+
+
+def test_stored_outputs_carry_no_progress_bars(run):
+    for path in (run[0] / "notebooks").glob("*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                text = output.get("text", "")
+                assert "\r" not in text and not re.search(r"\d+%\|", text), f"{path.name}: {text[:80]!r}"
+
+
+def test_figures_and_tables_exist_and_are_not_empty(run):
+    folder, _ = run
+    figures = sorted((folder / "figures").glob("*.png"))
+    tables = sorted((folder / "tables").glob("*.csv"))
+    assert figures and tables
+    for figure in figures:
+        assert figure.stat().st_size > 1000, figure.name
+        assert figure.with_suffix(".svg").stat().st_size > 1000, figure.name
+    for table in tables:
+        assert read_csv(table), f"{table.name} has no rows"
+
+
+def test_the_inventory_lists_every_article_of_the_corpus(inventory):
+    articles = {p.relative_to(MINI).with_suffix("").as_posix()
+                for p in MINI.rglob("*") if p.suffix in ARTICLE_SUFFIXES}
+    assert len(inventory) == len(articles)
+    assert {row["doc_id"] for row in inventory} == set(build_corpus(MINI).documents["doc_id"])
+
+
+def test_the_duplicate_is_listed_in_problems_and_in_the_inventory(run, inventory):
+    folder, result = run
+    duplicates = [row for row in read_csv(folder / "tables" / "01-problems.csv")
+                  if row["problem"] == "duplicate_article"]
+    assert [row["file"] for row in duplicates] == ["aggregator/pacific-wire-deepseek-copy.html"]
+    assert {row["doc_id"] for row in inventory if row["status"] == "duplicate"} == {
+        "aggregator/pacific-wire-deepseek-copy"}
+    assert "aggregator/pacific-wire-deepseek-copy.html: duplicate_article" in result.stdout
+
+
+def test_the_numbers_the_corpus_notebook_prints_match_its_tables(run, inventory):
+    folder, _ = run
+    corpus_notebook = nbformat.read(folder / "notebooks" / "01-corpus.ipynb", as_version=4)
+    printed = dict(re.findall(r"^(\w+)=(\S+)$", "".join(
+        o.get("text", "") for o in corpus_notebook.cells[-1].get("outputs", [])), re.MULTILINE))
+    assert int(printed["n_documents"]) == len(inventory)
+    assert int(printed["n_problems"]) == len(read_csv(folder / "tables" / "01-problems.csv"))
+    composition = read_csv(folder / "tables" / "01-composition.csv")
+    assert {row["doc_id"] for row in composition} <= {row["doc_id"] for row in inventory}
+
+
+def test_the_report_links_every_figure_table_and_notebook_page(run):
+    folder, _ = run
+    index = folder / "report" / "index.html"
+    page = index.read_text(encoding="utf-8")
+    links = set(re.findall(r'(?:src|href)="([^"#]+)"', page))
+    targets = {(index.parent / link).resolve() for link in links}
+    assert all(target.exists() for target in targets), sorted(links)
+    outputs = [*(folder / "figures").glob("*.png"), *(folder / "tables").glob("*.csv")]
+    pages = [index.parent / f"{p.stem}.html" for p in notebook_paths()]
+    assert {p.resolve() for p in outputs + pages} <= targets
+    assert "tests/fixtures/mini_corpus" in page
+    assert "Other outputs" not in page, "a figure or table was not attributed to the notebook that wrote it"
+
+
+def test_report_pages_have_no_code_and_load_nothing_from_the_web(run):
+    folder, _ = run
+    for page in (folder / "report").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert external_resources(text) == [], page.name
+        assert not re.search(r'class="[^"]*jp-InputArea-editor', text), f"{page.name} shows code"
