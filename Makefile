@@ -12,7 +12,7 @@ CORPUS ?=
 RUN ?=
 RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)")
 
-.PHONY: help install figures report test test-fast lab clean-data
+.PHONY: help install figures report test test-fast bench lab clean-data
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -33,10 +33,13 @@ report: install  ## rebuild data/report/index.html (RUN=name: data/runs/<name>/r
 	$(BIN)/python -m lib.report $(if $(RUN),--run "$(RUN)")
 
 test: install  ## unit tests, the end-to-end run on tests/fixtures/mini_corpus, nbval over every notebook
-	$(BIN)/python -m pytest --nbval-lax
+	$(BIN)/python -m pytest
 
 test-fast: install  ## the same without the slow end-to-end run (pytest -m "not slow")
-	$(BIN)/python -m pytest --nbval-lax -m "not slow"
+	$(BIN)/python -m pytest -m "not slow"
+
+bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only)
+	$(BIN)/python -m lib.bench $(if $(QUICK),--quick)
 
 lab: install  ## open JupyterLab in this environment
 	$(BIN)/jupyter lab notebooks/

@@ -50,6 +50,10 @@ _TARGET_ID = re.compile(r"[a-z0-9_]+")
 _LATIN = "0-9A-Za-z\u00c0-\u024f"
 _STAR_INSIDE_WORD = re.compile(f"\\*[{_LATIN}]")
 _ENGLISH_PIECE = re.compile(r"(\*|[\s\-]+|['\u2019])")
+# Non-ASCII characters that re.IGNORECASE matches to an ASCII letter, or whose case mappings hold
+# one (long s, Kelvin sign, dotted and dotless i, sharp s, ligatures...). In a sentence without
+# them, a rule can match only where one of its needles occurs in the lower-cased sentence.
+_CASE_LOOKALIKE = re.compile("[\u00df\u0130\u0131\u0149\u017f\u01f0\u1e96-\u1e9a\u212a\ufb00-\ufb06]")
 
 
 class TargetsError(WorkbenchError):
@@ -61,6 +65,7 @@ class _Rule(NamedTuple):
     aliases: list
     pattern: re.Pattern
     cues: re.Pattern | None
+    needles: tuple     # see _needles
 
 
 def load_targets(path=None) -> pd.DataFrame:
@@ -103,17 +108,15 @@ def match_targets(sentences: pd.DataFrame, targets: pd.DataFrame | None = None) 
     """
     targets = load_targets() if targets is None else _checked(targets, source="targets table")
     rules = [_rule(row) for row in targets.itertuples(index=False)]
-    # One pass of every alias at once rules out the many sentences that mention no target, so the
-    # rules (each a pass of its own) run only on those that may.
-    any_alias = re.compile("|".join(f"(?:{rule.pattern.pattern})" for rule in rules), re.IGNORECASE)
     rows = []
     for doc_id, para_idx, sent_idx, text, offset in zip(
             *(sentences[column].tolist() for column in ("doc_id", "para_idx", "sent_idx", "text", "start"))):
         text = text if isinstance(text, str) else ""
-        if not any_alias.search(text):
-            continue
+        lower = None if _CASE_LOOKALIKE.search(text) else text.lower()
         found = {}
         for rule in rules:
+            if lower is not None and rule.needles and not any(needle in lower for needle in rule.needles):
+                continue
             for mention, cue in _mentions(rule, text):
                 key = (mention.start(), mention.end(), rule.target_id)
                 found.setdefault(key, [doc_id, para_idx, sent_idx, rule.target_id,
@@ -147,7 +150,28 @@ def _rule(row) -> _Rule:
     cues = (re.compile(_alternation(row.requires_any_en, row.requires_any_zh, capture=False),
                        re.IGNORECASE) if has_cues else None)
     return _Rule(row.target_id, english + chinese,
-                 re.compile(_alternation(english, chinese, capture=True), re.IGNORECASE), cues)
+                 re.compile(_alternation(english, chinese, capture=True), re.IGNORECASE), cues,
+                 _needles(english, chinese))
+
+
+def _needles(english: list, chinese: list) -> tuple:
+    """Lower-case strings one of which every match of the aliases contains: the longest literal
+    piece of each English alias, each Chinese alias whole. Empty (no shortcut) when an English
+    alias has no ASCII literal piece or a Chinese one holds a cased non-ASCII letter.
+
+    >>> _needles(["open sourc*", "A.I."], ["开源"])
+    ('sourc', 'a.i.', '开源')
+    """
+    needles = []
+    for phrase in english:
+        pieces = [piece for piece in _ENGLISH_PIECE.split(phrase) if piece and not _ENGLISH_PIECE.fullmatch(piece)]
+        longest = max(pieces, key=len, default="")
+        if not longest or not longest.isascii():
+            return ()
+        needles.append(longest.lower())
+    if any(not char.isascii() and char.lower() != char.upper() for phrase in chinese for char in phrase):
+        return ()
+    return (*needles, *(phrase.lower() for phrase in chinese))
 
 
 def _alternation(english: list, chinese: list, *, capture: bool) -> str:

@@ -66,10 +66,8 @@ _CLOSING = {"\u201d": "double", "\u300d": "corner", "\u300f": "white_corner", "\
 _SINGLE = "'\u2018\u2019"
 _MARK = re.compile("''|[\"" + _SINGLE + "".join(_OPENING) + "".join(_CLOSING) + "]")
 _OPEN_BRACKETS = "([{<"
-# Where a single quotation may close. The set is the characters of the literal "'\\u2019"
-# (apostrophe, backslash, u, 2, 0, 1, 9), as the per-character test it replaced for speed read it;
-# apostrophe and U+2019 were probably meant, but that change would alter results: left to decide.
-_SINGLE_CLOSER_CANDIDATE = re.compile("[" + re.escape("'\\u2019") + "]")
+# Where a single quotation may close: a straight or a right single quotation mark.
+_SINGLE_CLOSER_CANDIDATE = re.compile("['\u2019]")
 _BEFORE_OPENING = set(_OPEN_BRACKETS + "\u2014\u2013-/:\"" + _SINGLE) | set(_OPENING)
 _AFTER_CLOSING = set(".,;:!?)]}>\u2014\u2013-\u2026\"" + _SINGLE) | set(_CLOSING)
 

@@ -1,21 +1,34 @@
 """The Dask path gives the same tables as the single-process path (tests/fixtures/mini_corpus)."""
+import socket
 from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from lib.corpus import build_corpus
+from lib.corpus import Corpus, build_corpus
 from lib.distributed import build_corpus_dask, score_stance, score_stance_dask
 
 distributed = pytest.importorskip("distributed")
 
 MINI = Path(__file__).parent / "fixtures" / "mini_corpus"
+CONNECT = socket.socket.connect
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@pytest.fixture(autouse=True)
+def loopback_only(no_network, monkeypatch):
+    """The local cluster's scheduler, workers and client talk over loopback TCP; nothing else may."""
+    def connect(sock, address, *args):
+        if isinstance(address, tuple) and address[0] not in LOOPBACK:
+            raise OSError("network access attempted during a test")
+        return CONNECT(sock, address, *args)
+    monkeypatch.setattr(socket.socket, "connect", connect)
 
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         yield client
 
@@ -31,7 +44,7 @@ def on_dask(client):
     return build_corpus_dask(MINI, client=client, files_per_partition=2, documents_per_partition=20)
 
 
-@pytest.mark.parametrize("table", [field.name for field in fields(build_corpus.__globals__["Corpus"])])
+@pytest.mark.parametrize("table", [field.name for field in fields(Corpus)])
 def test_dask_corpus_equals_single_process(single, on_dask, table):
     pd.testing.assert_frame_equal(getattr(on_dask, table), getattr(single, table), check_exact=True)
 
