@@ -95,7 +95,12 @@ def build_corpus(folder, *, max_bytes=5_000_000, progress=False):
     """Run every stage on ``folder`` without the cache; see :func:`load_corpus`."""
     documents, problems = load.read_folder(folder, max_bytes=max_bytes)
     to_clean = documents[documents["status"] == "ok"]
-    paragraphs, removed, doc_meta, sentences, tokens = _clean_and_segment(to_clean, progress=progress)
+    return assemble_corpus(documents, problems, *clean_and_segment(to_clean, progress=progress))
+
+
+def assemble_corpus(documents, problems, paragraphs, removed, doc_meta, sentences, tokens):
+    """The corpus-level steps after the per-article ones: metadata parsed from the text, the same
+    article saved twice, per-document counts. Shared by build_corpus and lib.distributed."""
     documents = _with_metadata(documents, doc_meta)
     documents, duplicate_problems = flag_duplicate_articles(documents, paragraphs)
     problems = pd.concat([problems, duplicate_problems], ignore_index=True)
@@ -104,7 +109,7 @@ def build_corpus(folder, *, max_bytes=5_000_000, progress=False):
     return Corpus(documents, paragraphs, sentences, tokens, removed, problems)
 
 
-def _clean_and_segment(documents, *, progress):
+def clean_and_segment(documents, *, progress=False):
     """Clean and segment ``documents`` in batches (every stage works document by document).
 
     Returns (paragraphs, removed, doc_meta, sentences, tokens), the same tables one pass over all
@@ -120,10 +125,10 @@ def _clean_and_segment(documents, *, progress):
             sentences = segment.split_sentences(paragraphs)
             parts.append((paragraphs, removed, doc_meta, sentences, segment.tokenize(sentences)))
             bar.update(len(batch))
-    return tuple(_concat(tables) for tables in zip(*parts))
+    return tuple(concat_tables(tables) for tables in zip(*parts))
 
 
-def _concat(frames):
+def concat_tables(frames):
     """Stack same-column frames; empty ones are left out so they cannot change a column's dtype."""
     filled = [frame for frame in frames if len(frame)]
     return pd.concat(filled, ignore_index=True) if filled else frames[0]

@@ -42,24 +42,10 @@ def build_corpus_dask(folder, *, client=None, max_bytes=5_000_000, files_per_par
     to_clean = documents[documents["status"] == "ok"]
     chunks = [to_clean.iloc[start:start + documents_per_partition]
               for start in range(0, max(len(to_clean), 1), documents_per_partition)]
-    parts = _compute(db.from_sequence(chunks, npartitions=len(chunks)).map(_clean_and_segment), client)
-    paragraphs, removed, doc_meta, sentences, tokens = (corpus_module._concat(list(tables))
-                                                        for tables in zip(*parts))
-    return _finish(documents, problems, paragraphs, removed, doc_meta, sentences, tokens)
-
-
-def _finish(documents, problems, paragraphs, removed, doc_meta, sentences, tokens):
-    """The corpus-level tail of lib.corpus.build_corpus, on the client (keep the two in step)."""
-    documents = corpus_module._with_metadata(documents, doc_meta)
-    documents, duplicate_problems = corpus_module.flag_duplicate_articles(documents, paragraphs)
-    problems = pd.concat([problems, duplicate_problems], ignore_index=True)
-    documents = corpus_module._with_counts(documents, paragraphs, sentences, problems)
-    problems = problems.sort_values(["file", "problem"], kind="stable").reset_index(drop=True)
-    return corpus_module.Corpus(documents, paragraphs, sentences, tokens, removed, problems)
-
-
-def _clean_and_segment(documents):
-    return corpus_module._clean_and_segment(documents, progress=False)
+    parts = _compute(db.from_sequence(chunks, npartitions=len(chunks)).map(corpus_module.clean_and_segment),
+                     client)
+    tables = (corpus_module.concat_tables(list(tables)) for tables in zip(*parts))
+    return corpus_module.assemble_corpus(documents, problems, *tables)
 
 
 def score_stance(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -85,7 +71,7 @@ def score_stance_dask(sentences: pd.DataFrame, *, client=None,
               for start in range(0, max(len(doc_ids), 1), documents_per_partition)]
     chunks = [sentences[sentences["doc_id"].isin(group)] for group in groups]
     parts = _compute(db.from_sequence(chunks, npartitions=len(chunks)).map(score_stance), client)
-    scored = corpus_module._concat(list(parts))
+    scored = corpus_module.concat_tables(list(parts))
     return scored.sort_values(stance.PAIR_KEY, kind="stable").reset_index(drop=True)
 
 
