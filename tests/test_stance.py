@@ -246,3 +246,40 @@ def test_chance_baseline_draws_in_training_proportions_reproducibly():
     assert drawn.value_counts(normalize=True).to_dict() == pytest.approx(
         {"NONE": 0.6, "FAVOR": 0.3, "AGAINST": 0.1}, abs=0.03)
     assert drawn.equals(predict_chance(train, test, seed=5))
+
+
+def corpus_sentences():
+    from lib.voice import tag_voice
+    rows = [
+        ("d", 0, 0, "Open-source models help developers everywhere.", "body", "en", False),
+        ("d", 1, 0, "开源模型帮助了开发者。", "translation", "zh", False),
+        ("d", 2, 0, "An AI digest says open-source models are risky.", "ai_generated", "en", True),
+        ("d", 3, 0, "The weather was mild.", "body", "en", False),
+    ]
+    sentences = pd.DataFrame(rows, columns=["doc_id", "para_idx", "sent_idx", "text", "kind", "language",
+                                            "ai_generated"])
+    sentences = sentences.assign(kind_marker="", start=0, end=sentences["text"].str.len(),
+                                 raw_start=0, raw_end=sentences["text"].str.len(), is_prose=True)
+    return tag_voice(sentences)
+
+
+def test_find_pairs_counts_a_translated_passage_once_and_keeps_ai_written_text_apart():
+    sentences = corpus_sentences()
+    pairs = stance.find_pairs(sentences)
+    assert pairs[["para_idx", "target_id"]].values.tolist() == [[0, "open_source_ai"]]
+    with_ai = stance.find_pairs(sentences, include_ai_written=True)
+    assert with_ai["para_idx"].tolist() == [0, 2]
+
+
+def test_label_pairs_takes_gold_labels_or_a_method_and_says_which():
+    sentences = corpus_sentences()
+    pairs = stance.find_pairs(sentences, include_ai_written=True)
+    gold = pairs.assign(label=["FAVOR", "AGAINST"]).iloc[[0]]
+    from_gold = stance.label_pairs(pairs, "gold", sentences=sentences, gold=gold)
+    assert from_gold["label"].tolist() == ["FAVOR"] and from_gold.attrs["unlabelled"] == 1
+    assert set(from_gold["label_source"]) == {"gold"}
+    scored = stance.label_pairs(pairs, "window", sentences=sentences)
+    assert scored["label_source"].iloc[0] == "predicted (window)"
+    assert scored["label"].tolist() == ["FAVOR", "AGAINST"]
+    with pytest.raises(stance.StanceError):
+        stance.label_pairs(pairs, "astrology", sentences=sentences)

@@ -156,3 +156,32 @@ def test_bad_input_is_refused_with_a_reason(units, model):
         fit_topics(units.assign(tokens=units["tokens"].where(units["para_idx"] > 0, np.nan)), 4)
     with pytest.raises(TopicError, match="do not match"):
         source_shares(model, units.iloc[::-1])
+
+
+def test_a_topic_from_one_article_is_called_an_artefact(units):
+    # One article's paragraphs all about a fifth theme: their topic comes from that article alone.
+    extra = pd.DataFrame({
+        "doc_id": "lighthouse-only", "para_idx": range(6), "source": "Solo", "language": "en",
+        "text": ["lighthouse keeper lamp fog horn rocks"] * 6,
+    })
+    planted = pd.concat([units, extra.assign(tokens=extra["text"].map(tokenize))], ignore_index=True)
+    model = fit_topics(planted, 5, seed=0)
+    table = topic_table(model, planted, n_subsamples=5)
+    verdicts = topics.topic_robustness(model, table)
+    lighthouse = verdicts[verdicts["label"].str.contains(r"\b(?:lighthouse|keeper|lamp|fog|horn)\b")]
+    assert lighthouse["verdict"].tolist() == ["one-article artefact"]
+    assert lighthouse["top_doc_id"].tolist() == ["lighthouse-only"]
+    assert (verdicts.loc[verdicts.index != lighthouse.index[0], "verdict"] != "one-article artefact").all()
+
+
+def test_topic_units_count_each_passage_once_and_keep_ai_written_text_apart():
+    from lib.corpus import build_corpus
+    corpus = build_corpus(Path(__file__).parent / "fixtures" / "mini_corpus")
+    units = topics.topic_units(corpus)
+    assert "translation" not in set(units["kind"]) and "ai_generated" not in set(units["kind"])
+    assert units["tokens"].map(len).gt(0).all()
+    excluded = corpus.documents.loc[corpus.documents["status"] != "ok", "doc_id"]
+    assert not units["doc_id"].isin(excluded).any()
+    without_translations = topics.topic_units(corpus, include_ai_translated=False)
+    assert not without_translations["ai_generated"].any()
+    assert len(without_translations) < len(units)
