@@ -78,7 +78,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from lib.errors import WorkbenchError
 from lib.paths import RESOURCES_DIR
-from lib.targets import match_targets
+from lib.targets import match_targets, phrase_regex
 from lib.voice import load_reporting_verbs
 
 jieba.setLogLevel(logging.WARNING)
@@ -192,7 +192,7 @@ class _Lexicon:
         self.english = {}
         for initial, group in english.groupby(english["cue"].str[0].str.lower(), sort=False):
             phrases = list(group.itertuples(index=False))
-            words = "|".join(f"({_english_regex(entry.cue)})" for entry in phrases)
+            words = "|".join(f"({phrase_regex(entry.cue)})" for entry in phrases)
             self.english[initial] = (re.compile(f"(?:{words})(?![{_LATIN}])", re.IGNORECASE),
                                      phrases)
         chinese = entries[entries["language"] == "zh"]
@@ -200,25 +200,6 @@ class _Lexicon:
         self.longest_chinese = max((len(cue) for cue in self.chinese), default=0)
         verbs = load_reporting_verbs()
         self.reporting = frozenset(form.lower() for section in verbs for form in section)
-
-
-def _english_regex(phrase: str) -> str:
-    """Regex source of one English cue phrase (syntax in the module docstring).
-
-    >>> re.fullmatch(_english_regex("cutting edge"), "cutting-edge") is not None
-    True
-    """
-    parts = []
-    for piece in re.split(r"(\*|[\s\-]+|['\u2019])", phrase):
-        if piece == "*":
-            parts.append(f"[{_LATIN}]*")
-        elif piece in ("'", "\u2019"):
-            parts.append("['\u2019]")
-        elif piece and not piece.strip(" -\t"):
-            parts.append(r"[\s\-]+")
-        elif piece:
-            parts.append(re.escape(piece))
-    return "".join(parts)
 
 
 @lru_cache(maxsize=8)

@@ -193,11 +193,12 @@ def _alternation(english: list, chinese: list, *, capture: bool) -> str:
     return f"(?=[{re.escape(first)}])(?:{'|'.join(parts)})"
 
 
-def _english_regex(phrase: str) -> str:
-    """Regex source of one English phrase, by the syntax of the module docstring, for a pattern
-    compiled with re.IGNORECASE (an acronym turns it off); no word boundaries.
+def phrase_regex(phrase: str) -> str:
+    """Regex source of one English phrase in the syntax of the editable files (targets, stance
+    cues): a space or hyphen matches any run of spaces and hyphens, ``*`` ends an open word, an
+    apostrophe matches straight and curly ones; no word boundaries.
 
-    >>> re.fullmatch(_english_regex("open source*"), "Open-sourced", re.I) is not None
+    >>> re.fullmatch(phrase_regex("cutting edge"), "cutting-edge") is not None
     True
     """
     parts = []
@@ -210,7 +211,17 @@ def _english_regex(phrase: str) -> str:
             parts.append(r"[\s\-]+")
         elif piece:
             parts.append(re.escape(piece))
-    body = "".join(parts)
+    return "".join(parts)
+
+
+def _english_regex(phrase: str) -> str:
+    """:func:`phrase_regex` for a pattern compiled with re.IGNORECASE; an all-capitals phrase (an
+    acronym such as "US") stays case-sensitive.
+
+    >>> re.fullmatch(_english_regex("open source*"), "Open-sourced", re.I) is not None
+    True
+    """
+    body = phrase_regex(phrase)
     return body if any(char.islower() for char in phrase) else f"(?-i:{body})"
 
 
