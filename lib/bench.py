@@ -242,6 +242,7 @@ def run_ours(folder: Path, timer: Timer, figures: Path, *, seed: int = SEED, cli
         sample = units.sample(min(TOPIC_SAMPLE, len(units)), random_state=seed).sort_index()
         sweep = topics.sweep_k(sample.reset_index(drop=True), TOPIC_KS, models=("nmf",),
                                n_subsamples=TOPIC_SUBSAMPLES, seed=seed, n_jobs=2)
+        _shutdown_joblib_workers()        # their memory is not needed by the stages after the sweep
     with timer.stage("charts"):
         use_style()
         chosen_k, _ = topics.choose_k(sweep)
@@ -252,6 +253,15 @@ def run_ours(folder: Path, timer: Timer, figures: Path, *, seed: int = SEED, cli
         save_figure(plots.plot_stance_by_source(by_source[by_source["voice"] != "all"], labels),
                     "stance-by-source", folder=figures)
     return {"articles": n_articles, "paragraphs": len(units), "pairs": len(labelled)}
+
+
+def _shutdown_joblib_workers():
+    """Stop joblib's reusable (loky) worker processes, which otherwise idle on with their memory."""
+    try:
+        from joblib.externals.loky import get_reusable_executor
+        get_reusable_executor().shutdown(wait=True)
+    except Exception:   # noqa: BLE001 - only a memory courtesy
+        pass
 
 
 def _per_article(batch: pd.DataFrame, targets: pd.DataFrame, timer: Timer | None = None):
@@ -291,7 +301,7 @@ def _per_article_dask(client, batches, targets, timer: Timer) -> list:
             return True
         return False
 
-    queue = as_completed()
+    queue, done = as_completed(), 0
     for _ in range(2 * n_workers):
         if not submit(queue):
             break
@@ -299,6 +309,10 @@ def _per_article_dask(client, batches, targets, timer: Timer) -> list:
         results[index_of.pop(future.key)] = future.result()
         future.release()
         submit(queue)
+        done += 1
+        if done % 100 == 0:
+            print(f"    per-article stages: {done}/{len(batches)} batches, "
+                  f"{time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
     wall = time.perf_counter() - start
     task = {stage: sum(result[2].get(stage, 0.0) for result in results) for stage in PER_ARTICLE_STAGES}
     peaks = {}
