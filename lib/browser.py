@@ -3,7 +3,7 @@
 ``evidence_view`` is the static core (a filtered table, usable anywhere, and what nbval checks);
 ``evidence_browser`` wraps it in ipywidgets drop-downs for exploratory work.
 
->>> evidence_view(labelled, source="Caixin", target_id="china_ai")  # doctest: +SKIP
+>>> evidence_view(labelled, source="Harbor Ledger", target_id="china_ai")  # doctest: +SKIP
 """
 import pandas as pd
 

@@ -3,11 +3,11 @@
 ``read_folder`` walks the folder once in sorted order, reads each file once (read-only), works out
 its encoding, and records every file it could not load, or loaded with a caveat, in ``problems``.
 
->>> documents, problems = read_folder(SEEDS_DIR)  # doctest: +SKIP
+>>> documents, problems = read_folder("tests/fixtures/mini_corpus")  # doctest: +SKIP
 >>> documents[["doc_id", "encoding", "source", "source_inferred"]].head(2)  # doctest: +SKIP
-                 doc_id encoding                    source  source_inferred
-0  000_5fe2c3d964958027    utf-8       Tech blog (unnamed)            False
-1  001_b8bf9e53db776df1    utf-8  AI news digest (unnamed)            False
+                                doc_id encoding         source  source_inferred
+0  harbor-ledger/2025-03-02-chip-rules    utf-8  Harbor Ledger            False
+1    harbor-ledger/2025-05-11-spending    utf-8  Harbor Ledger            False
 """
 import codecs
 import csv
