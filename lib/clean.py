@@ -35,6 +35,7 @@ import pandas as pd
 from lib.errors import WorkbenchError
 from lib.normalize import cut_spans, normalize_text
 from lib.paths import RESOURCES_DIR
+from lib.scripts import HAN, KANA_HANGUL
 
 FURNITURE_PATTERNS_FILE = RESOURCES_DIR / "furniture_patterns.txt"
 MAX_FURNITURE_WORDS = 60   # longer lines are article text, whatever phrase they contain
@@ -51,7 +52,7 @@ DOC_META_COLUMNS = ["doc_id", "title_parsed", "author_parsed", "date_parsed", "s
                     "dateline_parsed", "ai_markers", "clean_chars"]
 CHANGES_COLUMNS = ["doc_id", "rule", "count"]
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+_CJK = HAN + KANA_HANGUL
 _WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _LETTER = re.compile(r"[^\W\d_]")

@@ -25,11 +25,11 @@ import numpy as np
 import pandas as pd
 
 from lib.errors import WorkbenchError
+from lib.scripts import HAN
 
 KWIC_COLUMNS = ["doc_id", "para_idx", "sent_idx", "start", "end", "left", "term", "right"]
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 # A character of a non-Han word, as lib.segment's tokenizer reads words.
-_WORD = f"[^\\W_{_HAN}]"
+_WORD = f"[^\\W_{HAN}]"
 
 
 class KeynessError(WorkbenchError):
@@ -166,7 +166,7 @@ def _sources(tokens: pd.DataFrame, documents: pd.DataFrame) -> pd.Series:
 def _term_pattern(term: str) -> re.Pattern:
     """A regex for ``term`` in sentence text: a substring if it holds Han characters, else a whole
     word (not part of a longer word, hyphenated or not; a possessive 's may follow)."""
-    if re.search(f"[{_HAN}]", term):
+    if re.search(f"[{HAN}]", term):
         return re.compile(re.escape(term))
     body = re.escape(term).replace("'", "['\u2019]")
     before = f"(?<!{_WORD})(?<!{_WORD}[-'\u2019])"

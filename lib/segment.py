@@ -22,6 +22,7 @@ import pysbd
 from lib.errors import WorkbenchError
 from lib.offsets import raw_offset
 from lib.paths import RESOURCES_DIR
+from lib.scripts import HAN, KANA_HANGUL, LATIN_LETTERS
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -29,17 +30,12 @@ SENTENCE_COLUMNS = ["doc_id", "para_idx", "sent_idx", "text", "language", "kind"
                     "ai_generated", "start", "end", "raw_start", "raw_end", "is_prose"]
 TOKEN_COLUMNS = ["doc_id", "para_idx", "sent_idx", "token_idx", "token", "language", "is_stopword"]
 
-# Character classes by script. Han covers the CJK Unified Ideographs, extension A and the
-# compatibility block, plus the supplementary-plane extensions.
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
-_KANA_HANGUL = "\u3040-\u30ff\u31f0-\u31ff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
-_LATIN = "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
 
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
-_HAN_RUN = re.compile(f"[{_HAN}]+")
-_KANA_HANGUL_RUN = re.compile(f"[{_KANA_HANGUL}]+")
-_LATIN_WORD = re.compile(f"[{_LATIN}]+")
-_OTHER_SCRIPT_WORD = re.compile(f"[^\\W\\d_{_LATIN}{_HAN}{_KANA_HANGUL}]+")
+_HAN_RUN = re.compile(f"[{HAN}]+")
+_KANA_HANGUL_RUN = re.compile(f"[{KANA_HANGUL}]+")
+_LATIN_WORD = re.compile(f"[{LATIN_LETTERS}]+")
+_OTHER_SCRIPT_WORD = re.compile(f"[^\\W\\d_{LATIN_LETTERS}{HAN}{KANA_HANGUL}]+")
 
 # Japanese and Korean text carries kana/hangul; Chinese almost never does.
 _MAX_KANA_HANGUL_SHARE_FOR_ZH = 0.1
@@ -56,7 +52,7 @@ _EN_PER_ZH_CHARS = (1.5, 8.0)
 # Paragraphs this short (or not prose) may sit between the two halves of a pair.
 _SHORT_PARAGRAPH_CHARS = 20
 _NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
-_LATIN_NAME = re.compile(f"[{_LATIN}]{{2,}}")
+_LATIN_NAME = re.compile(f"[{LATIN_LETTERS}]{{2,}}")
 
 _ZH_SENTENCE_END = re.compile(r"[。！？!?]+[」』”’）)】》\"']*")
 # A full stop, ! or ? followed by space somewhere inside the text: only then can it hold several
@@ -74,9 +70,9 @@ _LOWERCASE_ABBREVIATIONS = frozenset(
 _EN_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 _TOKEN = re.compile(
-    f"(?P<han>[{_HAN}]+)"
+    f"(?P<han>[{HAN}]+)"
     r"|(?P<acronym>(?:[A-Za-z]\.){2,})"
-    f"|(?P<word>[^\\W_{_HAN}]+(?:['’\\-][^\\W_{_HAN}]+)*)")
+    f"|(?P<word>[^\\W_{HAN}]+(?:['’\\-][^\\W_{HAN}]+)*)")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 

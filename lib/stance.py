@@ -78,6 +78,7 @@ from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from lib.errors import WorkbenchError
 from lib.paths import RESOURCES_DIR
+from lib.scripts import HAN, LATIN_ALNUM
 from lib.targets import match_targets, phrase_regex
 from lib.voice import load_reporting_verbs
 
@@ -93,12 +94,10 @@ SCORE_COLUMNS = ["n_mentions", "n_cues", "score", "label", "evidence"]
 VADER_THRESHOLD = 0.05
 INTERVAL = (2.5, 97.5)
 
-_LATIN = "0-9A-Za-z\u00c0-\u024f"
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN = re.compile(rf"(?P<latin>[{_LATIN}]+(?:['\u2019.\-][{_LATIN}]+)*)|(?P<han>[{_HAN}]+)")
-_WORD_START = re.compile(f"(?<![{_LATIN}])[{_LATIN}]")
+_TOKEN = re.compile(rf"(?P<latin>[{LATIN_ALNUM}]+(?:['\u2019.\-][{LATIN_ALNUM}]+)*)|(?P<han>[{HAN}]+)")
+_WORD_START = re.compile(f"(?<![{LATIN_ALNUM}])[{LATIN_ALNUM}]")
 _CLAUSE_BREAK = re.compile(r"[,;:\uff0c\uff1b\uff1a\u3001]")
-_STAR_INSIDE_WORD = re.compile(f"\\*[{_LATIN}]")
+_STAR_INSIDE_WORD = re.compile(f"\\*[{LATIN_ALNUM}]")
 
 
 class StanceError(WorkbenchError):
@@ -193,7 +192,7 @@ class _Lexicon:
         for initial, group in english.groupby(english["cue"].str[0].str.lower(), sort=False):
             phrases = list(group.itertuples(index=False))
             words = "|".join(f"({phrase_regex(entry.cue)})" for entry in phrases)
-            self.english[initial] = (re.compile(f"(?:{words})(?![{_LATIN}])", re.IGNORECASE),
+            self.english[initial] = (re.compile(f"(?:{words})(?![{LATIN_ALNUM}])", re.IGNORECASE),
                                      phrases)
         chinese = entries[entries["language"] == "zh"]
         self.chinese = {entry.cue: entry for entry in chinese.itertuples(index=False)}

@@ -36,6 +36,7 @@ import pandas as pd
 
 from lib.errors import WorkbenchError
 from lib.paths import RESOURCES_DIR
+from lib.scripts import LATIN_ALNUM
 
 TARGETS_PATH = RESOURCES_DIR / "targets.csv"
 REQUIRED_COLUMNS = ["target_id", "label", "description", "aliases_en", "aliases_zh"]
@@ -45,10 +46,9 @@ MENTION_COLUMNS = ["doc_id", "para_idx", "sent_idx", "target_id", "alias", "text
                    "end"]
 
 _TARGET_ID = re.compile(r"[a-z0-9_]+")
-# Letters and digits of Latin script: a phrase must not touch one of these on either side.
-# CJK characters are word characters for Python's \b, which would miss "DeepSeek" in "用DeepSeek的".
-_LATIN = "0-9A-Za-z\u00c0-\u024f"
-_STAR_INSIDE_WORD = re.compile(f"\\*[{_LATIN}]")
+# A phrase must not touch a Latin letter or digit (LATIN_ALNUM) on either side: CJK characters are
+# word characters for Python's \b, which would miss "DeepSeek" in "用DeepSeek的".
+_STAR_INSIDE_WORD = re.compile(f"\\*[{LATIN_ALNUM}]")
 _ENGLISH_PIECE = re.compile(r"(\*|[\s\-]+|['\u2019])")
 # Non-ASCII characters that re.IGNORECASE matches to an ASCII letter, or whose case mappings hold
 # one (long s, Kelvin sign, dotted and dotless i, sharp s, ligatures...). In a sentence without
@@ -188,7 +188,7 @@ def _alternation(english: list, chinese: list, *, capture: bool) -> str:
     parts = [group.format(re.escape(phrase)) for phrase in chinese]
     if english:
         words = "|".join(group.format(_english_regex(phrase)) for phrase in english)
-        parts.insert(0, f"(?<![{_LATIN}])(?:{words})(?![{_LATIN}$])")
+        parts.insert(0, f"(?<![{LATIN_ALNUM}])(?:{words})(?![{LATIN_ALNUM}$])")
     first = "".join(sorted({phrase[0] for phrase in english + chinese}))
     return f"(?=[{re.escape(first)}])(?:{'|'.join(parts)})"
 
@@ -204,7 +204,7 @@ def phrase_regex(phrase: str) -> str:
     parts = []
     for piece in _ENGLISH_PIECE.split(phrase):
         if piece == "*":
-            parts.append(f"[{_LATIN}]*")
+            parts.append(f"[{LATIN_ALNUM}]*")
         elif piece in ("'", "\u2019"):
             parts.append("['\u2019]")
         elif piece and not piece.strip(" -\t"):

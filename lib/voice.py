@@ -45,6 +45,7 @@ from jieba import posseg
 
 from lib.errors import WorkbenchError
 from lib.paths import RESOURCES_DIR
+from lib.scripts import HAN
 
 jieba.setLogLevel(logging.WARNING)
 
@@ -102,7 +103,6 @@ _ZH_TITLES = ("董事会主席|董事长|首席执行官|首席技术官|首席�
 # adverb, preposition, conjunction, direction, particle ("上周李华表示" -> 李华).
 _ZH_LEADING_TAGS = frozenset("tmqdpcfu")
 _ZH_TRAILING = re.compile(r"(?:在.*|也|还|曾|则|更|都|亦|近日|日前|此前|同时|随后|对此)$")
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 
 _NAME_TOKEN = re.compile(r"[A-Z][\w&.'\u2019\-]*")
 _POSSESSIVE = re.compile(r"['\u2019]s?$")
@@ -114,11 +114,11 @@ _BARE_NP = re.compile(r"(?:^|[,;]\s*|\b(?:and|but|while|as|because)\s+)"
                       r"(?P<np>[a-z][\w'\u2019\-]+(?:\s+[a-z][\w'\u2019\-]+)?)$")
 _ACCORDING = re.compile(rf"\baccording to\s+(?P<np>[^,.;:!?{_QUOTE}]+)(?P<rest>.*)", re.IGNORECASE)
 _COLON_QUOTE = re.compile(rf"^(?P<left>[^.;!?{_QUOTE}]*?)\s*:\s*{_QUOTE}")
-_ZH_COLON_QUOTE = re.compile(rf"(?P<who>[{_HAN}·]{{2,12}})[：:]\s*{_QUOTE}")
+_ZH_COLON_QUOTE = re.compile(rf"(?P<who>[{HAN}·]{{2,12}})[：:]\s*{_QUOTE}")
 _ZH_ACCORDING = re.compile(rf"(?:根据|依据|(?<![数占证依根])据)(?!悉|说|了解)"
                            rf"(?P<who>[^，,。；;：:{_QUOTE}]{{1,20}}?)"
                            r"(?:报道|介绍|透露|表示|称|消息)?[，,]")
-_ZH_WITH_TITLE = re.compile(rf"(?P<role>.*(?:{_ZH_TITLES}))(?P<name>[{_HAN}·]{{2,4}})$")
+_ZH_WITH_TITLE = re.compile(rf"(?P<role>.*(?:{_ZH_TITLES}))(?P<name>[{HAN}·]{{2,4}})$")
 _LEADING_NAME = re.compile(r"^\s*(?P<name>[A-Z][\w&.'\u2019\-]*(?:\s+[A-Z][\w&.'\u2019\-]*)+)"
                            r"\s+[a-z]")
 
@@ -483,7 +483,7 @@ def _compile(verbs: ReportingVerbs) -> _Rules:
         complement=verbs.complement,
         passive=re.compile(rf"\b(?:{speech})\s+by\s+(?P<rest>.+)"),
         participle=re.compile(rf",\s*(?:[a-z]+ly\s+)?(?:{alternation(verbs.participle)})\b"),
-        zh_verb=re.compile(rf"(?P<who>[{_HAN}·]{{1,20}}?)(?:{alternation(verbs.zh)})+"
+        zh_verb=re.compile(rf"(?P<who>[{HAN}·]{{1,20}}?)(?:{alternation(verbs.zh)})+"
                            rf"(?=\s*(?:[：:，,]|{_QUOTE}|$))"))
 
 
