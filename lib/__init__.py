@@ -1,10 +1,24 @@
 """Press & AI workbench: load, clean and analyse folders of news articles.
 
-The verbs a notebook needs are re-exported here:
+The verbs a notebook needs are re-exported here, imported on first use so that a process that
+needs one module (a parallel worker fitting topic models, say) does not load them all:
 
 >>> from lib import load_corpus, save_figure, save_table
 """
-from lib.corpus import Corpus, load_corpus
-from lib.figures import save_figure, save_table, use_style
+import importlib
 
-__all__ = ["Corpus", "load_corpus", "save_figure", "save_table", "use_style"]
+_EXPORTS = {
+    "Corpus": "lib.corpus",
+    "load_corpus": "lib.corpus",
+    "save_figure": "lib.figures",
+    "save_table": "lib.figures",
+    "use_style": "lib.figures",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'lib' has no attribute {name!r}")
+    return getattr(importlib.import_module(_EXPORTS[name]), name)

@@ -243,17 +243,26 @@ def _matched_jaccard(reference_top: np.ndarray, other_top: np.ndarray) -> np.nda
     return matched
 
 
-def _subsample_agreement(kind, k, design, reference_top, subsamples, seed) -> tuple[np.ndarray, int]:
-    """(subsamples x topics matrix of matched top-10 Jaccard, number of fits that converged)."""
-    agreement, converged = [], 0
-    for rows in subsamples:
-        estimator, _, fit_converged = _fit(kind, k, design[rows], seed)
-        agreement.append(_matched_jaccard(reference_top, _top_indices(estimator.components_, TOP_N)))
-        converged += fit_converged
-    return np.array(agreement), converged
+def _refit_top(kind, k, design, rows, seed, n) -> tuple[np.ndarray, bool]:
+    """Top-n term indices per topic of one fit on design[rows] (all rows when rows is None)."""
+    estimator, _, converged = _fit(kind, k, design if rows is None else design[rows], seed)
+    return _top_indices(estimator.components_, n), converged
 
 
-def topic_stability(model: TopicModel, *, n_subsamples: int = 20) -> pd.DataFrame:
+def _fit_tops(fits, designs, seed, n_jobs) -> list[tuple[np.ndarray, bool]]:
+    """Run ``_refit_top`` for every (kind, k, rows, n) in ``fits``; one job per fit, so two
+    processes share a sweep evenly whatever the mix of slow (LDA) and fast (NMF) fits."""
+    return Parallel(n_jobs=n_jobs)(
+        delayed(_refit_top)(kind, k, designs[kind], rows, seed, n) for kind, k, rows, n in fits
+    )
+
+
+def _agreement(reference_top: np.ndarray, subsample_tops) -> np.ndarray:
+    """Subsamples x topics matrix of matched top-10 Jaccard against the full-data fit."""
+    return np.array([_matched_jaccard(reference_top, top) for top in subsample_tops])
+
+
+def topic_stability(model: TopicModel, *, n_subsamples: int = 20, n_jobs: int = 1) -> pd.DataFrame:
     """How reliably each topic comes back when the model is refitted on random 80% subsamples.
 
     Subsamples and refits use the model's seed, so the numbers agree with ``sweep_k`` at the same
@@ -265,22 +274,14 @@ def topic_stability(model: TopicModel, *, n_subsamples: int = 20) -> pd.DataFram
     >>> topic_stability(model)     # doctest: +SKIP
     """
     subsamples = _subsamples(len(model.keys), n_subsamples, model.seed)
-    reference_top = _top_indices(model.topic_term, TOP_N)
-    agreement, _ = _subsample_agreement(
-        model.kind, model.k, model.design, reference_top, subsamples, model.seed
-    )
+    fits = [(model.kind, model.k, rows, TOP_N) for rows in subsamples]
+    refits = _fit_tops(fits, {model.kind: model.design}, model.seed, n_jobs)
+    agreement = _agreement(_top_indices(model.topic_term, TOP_N), [top for top, _ in refits])
     return pd.DataFrame({
         "topic": np.arange(model.k),
         "stability": agreement.mean(axis=0),
         "matched_share": (agreement >= MATCH_THRESHOLD).mean(axis=0),
     })
-
-
-def _sweep_one(kind, k, design, subsamples, seed):
-    estimator, _, converged = _fit(kind, k, design, seed)
-    top = _top_indices(estimator.components_, DIVERSITY_N)
-    agreement, subsample_converged = _subsample_agreement(kind, k, design, top[:, :TOP_N], subsamples, seed)
-    return top, agreement.mean(axis=1), (converged + subsample_converged) / (len(subsamples) + 1)
 
 
 def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 20, seed: int = 0,
@@ -313,10 +314,19 @@ def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 
             _check_k(k, len(units), len(vocabulary), kind)
     designs = {kind: _design(kind, counts) for kind in models}
     subsamples = _subsamples(len(units), n_subsamples, seed)
-    jobs = sorted(((kind, k) for kind in models for k in ks), key=lambda job: (job[0] != "lda", -job[1]))
-    results = dict(zip(jobs, Parallel(n_jobs=n_jobs)(
-        delayed(_sweep_one)(kind, k, designs[kind], subsamples, seed) for kind, k in jobs
-    )))
+    # One block of fits per (model, k): the full-data fit, then one per subsample. Slow LDA
+    # blocks go first so the last jobs to finish are short ones.
+    blocks = [(kind, k) for kind in sorted(models, key=lambda kind: kind != "lda") for k in ks]
+    fits = [(kind, k, rows, n) for kind, k in blocks
+            for rows, n in [(None, DIVERSITY_N)] + [(rows, TOP_N) for rows in subsamples]]
+    outputs = _fit_tops(fits, designs, seed, n_jobs)
+    size = 1 + len(subsamples)
+    results = {}
+    for position, block in enumerate(blocks):
+        (top, _), *refits = outputs[position * size:(position + 1) * size]
+        agreement = _agreement(top[:, :TOP_N], [refit_top for refit_top, _ in refits]).mean(axis=1)
+        share_converged = sum(converged for _, converged in outputs[position * size:(position + 1) * size]) / size
+        results[block] = (top, agreement, share_converged)
     internal = CooccurrenceIndex(counts, {term: i for i, term in enumerate(vocabulary)})
     if reference is None:
         try:
