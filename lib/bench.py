@@ -11,25 +11,24 @@ regex, scikit-learn's topic-extraction example: online LDA over the unsegmented 
 prints our time as a ratio to it. Results go to ``data/bench/latest.csv`` and a log-log figure of
 time against corpus size per stage, ``data/bench/latest.png``. ``--quick`` runs 1,000 only.
 
-``--workers N`` chooses how the per-article stages (clean, segment, tokenize, stance scoring) run:
-``1`` in this process, batch after batch; ``N > 1`` as one task per batch on a Dask
-``LocalCluster(n_workers=N, threads_per_worker=1, processes=True)`` started for the run (its start-up
-and shut-down, right after the per-article stages, are timed as the stage ``cluster start/stop``).
-Several values run each path on the same files, e.g. ``--workers 1 2``. The default is the number of cores this process may use (``os.sched_getaffinity``),
-so 2 on a 2-core machine and the single-process path on one core. Every row names its ``path``.
-On the Dask path the stages of one batch run together in a task, so a stage's ``seconds`` is the wall
-time of the parallel phase shared out in proportion to that stage's summed task time (``task_s``,
-the seconds the workers spent in it); they add up to the phase's wall time.
+Our pipeline is :func:`lib.stream.digest_folder` (load, clean, segment, tokenize, stance scoring,
+article by article, keeping a fixed-size paragraph sample and the scored pairs), the NMF topic sweep
+on that sample (:data:`TOPIC_SAMPLE` paragraphs, so its cost does not grow with the corpus) and the
+charts. ``--workers N`` chooses where the per-article stages and the sweep's fits run: ``1`` in this
+process (the sweep on 2 joblib processes); ``N > 1`` as tasks on a Dask ``LocalCluster(n_workers=N,
+threads_per_worker=1, processes=True)`` started for the run (its start-up and shut-down, right after
+the sweep, are timed as the stage ``cluster start/stop``). Several values run each path on the same
+files, e.g. ``--workers 1 2``. The default is the number of cores this process may use
+(``os.sched_getaffinity``): 2 on a 2-core machine. Every row names its ``path``. The stages of one
+batch run together in a task, so a per-article stage's ``seconds`` is the wall time of the
+per-article phase shared out in proportion to that stage's summed task time (``task_s``, the seconds
+spent in it, by the workers on the Dask path); they add up to the phase's wall time.
 
 Memory: ``rss_mb`` / ``peak_rss_mb`` are this (client) process only. ``workers_peak_mb`` is the sum of
 each worker process's own high-water mark (``getrusage`` inside the worker). ``tree_peak_mb`` in the
 summary is the largest total resident memory of this process and all its child processes (the
 workers) sampled every 0.1 s with psutil during our pipeline: the figure to hold against a memory
 budget (sampling can miss a spike shorter than 0.1 s).
-
-The per-article stages (clean, segment, tokenize, stance) run in batches and keep only what the
-corpus-level stages need, so their memory is flat in the number of articles; the topic sweep fits
-NMF on a fixed-size sample of paragraphs (:data:`TOPIC_SAMPLE`), so its cost is bounded too.
 """
 import argparse
 import os
@@ -44,12 +43,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from joblib import parallel_config
 
-from lib import clean, compare, load, plots, segment, stance, topics
+from lib import compare, load, plots, stream, topics
 from lib.figures import save_figure, use_style
 from lib.paths import DATA_DIR, SEEDS_DIR
-from lib.targets import load_targets, match_targets
-from lib.voice import tag_voice
+from lib.targets import load_targets
 
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (1_000,)
@@ -60,9 +59,7 @@ TOPIC_SAMPLE = 5_000          # paragraphs the NMF sweep is fitted on, whatever 
 TOPIC_KS = (5, 10, 15, 20)
 TOPIC_SUBSAMPLES = 5
 CHART_BOOT = 200
-PER_ARTICLE_STAGES = ("clean", "segment", "tokenize", "stance scoring")
-STAGES = ("cluster start/stop", "load", "clean", "segment", "tokenize", "topic sweep", "stance scoring", "charts")
-NAIVE_STAGES = ("naive read", "naive sentence split", "naive online LDA")
+PER_ARTICLE_STAGES = stream.STAGES
 BENCH_DIR = DATA_DIR / "bench"
 CHINESE_SHARE = 0.1           # articles that carry a Chinese passage (with or without translation)
 DUPLICATE_SHARE = 0.05        # articles saved twice: same text under another source
@@ -213,140 +210,68 @@ class Timer:
 # --------------------------------------------------------------------------- the two pipelines
 
 def run_ours(folder: Path, timer: Timer, figures: Path, *, seed: int = SEED, client=None) -> dict:
-    """The workbench's stages on ``folder``; per-article stages batch by batch.
+    """The workbench's stages on ``folder``: lib.stream's one pass for the per-article stages, then
+    the topic sweep on its paragraph sample and the charts.
 
-    ``client``: a ``distributed.Client``; the batches then run as tasks on its workers.
+    ``client``: a ``distributed.Client``; the batches, and the sweep's fits, then run on its
+    workers, and the cluster is shut down (timed as ``cluster start/stop``) before the charts.
     """
-    with timer.stage("load"):
-        documents, _ = load.read_folder(folder)
-    documents = documents[documents["status"] == "ok"]
-    n_articles = len(documents)
-    targets = load_targets()
-    batches = [documents.iloc[start:start + BATCH_SIZE] for start in range(0, n_articles, BATCH_SIZE)]
+    start = time.perf_counter()
+    digest = stream.digest_folder(folder, client=client, batch_size=BATCH_SIZE, sample_size=TOPIC_SAMPLE,
+                                  seed=seed, progress=_report_progress(start))
+    _share_out(timer, time.perf_counter() - start, digest.task_seconds)
+    if client is not None:
+        timer.workers_peak_mb = sum(digest.workers_peak_mb.values())
+    with timer.stage("topic sweep"):
+        with parallel_config(backend="dask" if client is not None else "loky"):
+            sweep = topics.sweep_k(digest.units, TOPIC_KS, models=("nmf",), n_subsamples=TOPIC_SUBSAMPLES,
+                                   seed=seed, n_jobs=2)
     if client is None:
-        results = [_per_article(batch, targets, timer) for batch in batches]
+        _shutdown_joblib_workers()        # their memory is not needed by the stages after the sweep
     else:
-        results = _per_article_dask(client, batches, targets, timer)
-        with timer.stage("cluster start/stop"):   # free the workers' memory before the sweep
+        with timer.stage("cluster start/stop"):
             cluster = getattr(client, "cluster", None)
             client.close()
             if cluster is not None:
                 cluster.close()
-    units = [result[0] for result in results]
-    labelled = [result[1] for result in results]
-    del results, batches
-    documents = documents.drop(columns=["raw_text"])
-    units = pd.concat(units, ignore_index=True)
-    labelled = pd.concat(labelled, ignore_index=True)
-    with timer.stage("topic sweep"):
-        sample = units.sample(min(TOPIC_SAMPLE, len(units)), random_state=seed).sort_index()
-        sweep = topics.sweep_k(sample.reset_index(drop=True), TOPIC_KS, models=("nmf",),
-                               n_subsamples=TOPIC_SUBSAMPLES, seed=seed, n_jobs=2)
-        _shutdown_joblib_workers()        # their memory is not needed by the stages after the sweep
     with timer.stage("charts"):
         use_style()
         chosen_k, _ = topics.choose_k(sweep)
-        save_figure(plots.plot_k_sweep(sweep, n_units=len(sample), chosen_k=chosen_k), "k-sweep",
+        save_figure(plots.plot_k_sweep(sweep, n_units=len(digest.units), chosen_k=chosen_k), "k-sweep",
                     folder=figures)
-        by_source = compare.stance_by_source(labelled, documents, n_boot=CHART_BOOT, seed=seed)
+        by_source = compare.stance_by_source(digest.pairs, digest.documents, n_boot=CHART_BOOT, seed=seed)
+        targets = load_targets()
         labels = dict(zip(targets["target_id"], targets["label"]))
         save_figure(plots.plot_stance_by_source(by_source[by_source["voice"] != "all"], labels),
                     "stance-by-source", folder=figures)
-    return {"articles": n_articles, "paragraphs": len(units), "pairs": len(labelled)}
+    return {"articles": int((digest.documents["status"] == "ok").sum()), "paragraphs": digest.n_units,
+            "pairs": len(digest.pairs)}
+
+
+def _report_progress(start):
+    """A progress callback for lib.stream that prints every 100 batches (long runs only)."""
+    def report(done, total):
+        if done % 100 == 0:
+            print(f"    per-article stages: {done}/{total} batches, {time.perf_counter() - start:.0f} s",
+                  file=sys.stderr, flush=True)
+    return report
+
+
+def _share_out(timer: Timer, wall: float, task_seconds: dict) -> None:
+    """Record the per-article phase's wall time over its stages in proportion to the time spent in
+    each (on one process the two agree; on a cluster the workers' seconds add up to more)."""
+    total = sum(task_seconds.values()) or 1.0
+    for stage in PER_ARTICLE_STAGES:
+        with timer.stage(stage):            # records the memory marks; the time is set below
+            pass
+        timer.seconds[stage] = wall * task_seconds.get(stage, 0.0) / total
+    timer.task_seconds = dict(task_seconds)
 
 
 def _shutdown_joblib_workers():
     """Stop joblib's reusable (loky) worker processes, which otherwise idle on with their memory."""
-    try:
-        from joblib.externals.loky import get_reusable_executor
-        get_reusable_executor().shutdown(wait=True)
-    except Exception:   # noqa: BLE001 - only a memory courtesy
-        pass
-
-
-def _per_article(batch: pd.DataFrame, targets: pd.DataFrame, timer: Timer | None = None):
-    """Clean, segment, tokenize and score one batch: (topic units, scored pairs, seconds per stage,
-    this process's pid and peak RSS in MB)."""
-    timer = timer or Timer()
-    with timer.stage("clean"):
-        paragraphs, _, _ = clean.clean_documents(batch)
-    with timer.stage("segment"):
-        paragraphs = segment.detect_languages(paragraphs)
-        sentences = segment.split_sentences(paragraphs)
-    with timer.stage("tokenize"):
-        tokens = segment.tokenize(sentences)
-    with timer.stage("stance scoring"):
-        labelled = _stance(sentences, targets)
-    units = _topic_units(paragraphs, tokens, batch)
-    return units, labelled, dict(timer.seconds), os.getpid(), peak_rss_mb()
-
-
-def _per_article_dask(client, batches, targets, timer: Timer) -> list:
-    """:func:`_per_article` of every batch as Dask tasks, at most 2 per worker in flight; results in
-    batch order. Records the phase's wall time shared out over the stages (see the module's doc)."""
-    from distributed import as_completed
-
-    from lib.bench import _per_article as task   # by reference, also when run as __main__
-    start = time.perf_counter()
-    n_workers = max(1, len(client.scheduler_info()["workers"]))
-    remote_targets = client.scatter(targets, broadcast=True)
-    results, pending = [None] * len(batches), iter(enumerate(batches))
-    index_of = {}
-
-    def submit(queue):
-        for i, batch in pending:
-            future = client.submit(task, batch, remote_targets, pure=False)
-            index_of[future.key] = i
-            queue.add(future)
-            return True
-        return False
-
-    queue, done = as_completed(), 0
-    for _ in range(2 * n_workers):
-        if not submit(queue):
-            break
-    for future in queue:
-        results[index_of.pop(future.key)] = future.result()
-        future.release()
-        submit(queue)
-        done += 1
-        if done % 100 == 0:
-            print(f"    per-article stages: {done}/{len(batches)} batches, "
-                  f"{time.perf_counter() - start:.0f} s", file=sys.stderr, flush=True)
-    wall = time.perf_counter() - start
-    task = {stage: sum(result[2].get(stage, 0.0) for result in results) for stage in PER_ARTICLE_STAGES}
-    peaks = {}
-    for result in results:
-        peaks[result[3]] = max(peaks.get(result[3], 0.0), result[4])
-    total = sum(task.values()) or 1.0
-    for stage in PER_ARTICLE_STAGES:
-        with timer.stage(stage):            # records the memory marks; the time is set below
-            pass
-        timer.seconds[stage] = wall * task[stage] / total
-    timer.task_seconds = task
-    timer.workers_peak_mb = sum(peaks.values())
-    return results
-
-
-def _stance(sentences: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
-    """Window-scored (sentence, target) pairs of one batch, without the sentence text."""
-    tagged = tag_voice(sentences)
-    mentions = match_targets(tagged, targets)
-    pairs = stance.find_pairs(tagged, mentions=mentions)
-    scored = stance.score_window(pairs, tagged, mentions=mentions)
-    return pairs[["doc_id", "para_idx", "sent_idx", "target_id", "voice"]].assign(
-        label=scored["label"].to_numpy(), score=scored["score"].to_numpy())
-
-
-def _topic_units(paragraphs: pd.DataFrame, tokens: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Topic units (lib.topics.topic_units' rows) of one batch: prose body and quoted paragraphs."""
-    keep = paragraphs["kind"].isin(topics.DEFAULT_KINDS) & paragraphs["is_prose"] & ~(
-        paragraphs["ai_generated"] & (paragraphs["kind"] != "ai_generated"))
-    units = paragraphs.loc[keep, ["doc_id", "para_idx", "language", "kind"]]
-    units = units.merge(documents[["doc_id", "source"]], on="doc_id")
-    lists = segment.token_lists(tokens)
-    units["tokens"] = [lists.get(key, []) for key in zip(units["doc_id"], units["para_idx"])]
-    return units[units["tokens"].map(len) > 0]
+    from joblib.externals.loky import get_reusable_executor
+    get_reusable_executor().shutdown(wait=True)
 
 
 NAIVE_SENTENCE = re.compile(r"(?<=[.!?])\s+")
@@ -437,7 +362,8 @@ def _rows(n_articles, pipeline, timer, marks, *, path, tree_peak_mb=float("nan")
              "articles_per_s": round(n_articles / seconds, 1) if seconds else float("inf"),
              "task_s": round(timer.task_seconds.get(stage, seconds if path == "1 process" else float("nan")), 3),
              "rss_mb": round(marks[stage][0]), "peak_rss_mb": round(marks[stage][1]),
-             "workers_peak_mb": round(timer.workers_peak_mb) if stage in timer.task_seconds else float("nan"),
+             "workers_peak_mb": (round(timer.workers_peak_mb) if stage in timer.task_seconds
+                                 and timer.workers_peak_mb == timer.workers_peak_mb else float("nan")),
              "tree_peak_mb": round(tree_peak_mb) if tree_peak_mb == tree_peak_mb else float("nan")}
             for stage, seconds in timer.seconds.items()]
 

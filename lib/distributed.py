@@ -48,16 +48,17 @@ def build_corpus_dask(folder, *, client=None, max_bytes=5_000_000, files_per_par
     return corpus_module.assemble_corpus(documents, problems, *tables)
 
 
-def score_stance(sentences: pd.DataFrame) -> pd.DataFrame:
+def score_stance(sentences: pd.DataFrame, targets: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every (sentence, target) pair of ``sentences`` scored by the window method.
 
-    In: corpus sentences (e.g. ``corpus.analysed("sentences")``). Out: the pairs of
+    In: corpus sentences (e.g. ``corpus.analysed("sentences")``); targets (lib.targets table,
+    default the shipped file). Out: the pairs of
     :func:`lib.stance.find_pairs` (sorted by doc_id, para_idx, sent_idx, target_id) with label,
     score and evidence from :func:`lib.stance.score_window`. Pure per article: the Dask version
     gives the same table.
     """
     tagged = tag_voice(sentences)
-    mentions = match_targets(tagged)
+    mentions = match_targets(tagged, targets)
     pairs = stance.find_pairs(tagged, mentions=mentions)
     scored = stance.score_window(pairs, tagged, mentions=mentions)
     return pairs.assign(label=scored["label"], score=scored["score"], evidence=scored["evidence"])

@@ -8,6 +8,7 @@ import pytest
 
 from lib.corpus import Corpus, build_corpus
 from lib.distributed import build_corpus_dask, score_stance, score_stance_dask
+from lib.stream import digest_folder
 
 distributed = pytest.importorskip("distributed")
 
@@ -56,3 +57,11 @@ def test_dask_stance_equals_single_process(single, client):
     pd.testing.assert_frame_equal(score_stance_dask(sentences, client=client, documents_per_partition=2),
                                   expected, check_exact=True)
 
+
+
+def test_dask_digest_equals_single_process(client):
+    single, on_dask = digest_folder(MINI, batch_size=2), digest_folder(MINI, batch_size=2, client=client)
+    assert len(on_dask.pairs) > 0
+    for table in ("documents", "problems", "units", "pairs"):
+        pd.testing.assert_frame_equal(getattr(on_dask, table), getattr(single, table), check_exact=True)
+    assert on_dask.n_units == single.n_units

@@ -1,0 +1,215 @@
+"""One bounded-memory pass over a folder too large to load whole: what the corpus-level steps need.
+
+``load_corpus`` keeps every article's raw text, paragraphs, sentences and tokens: right for a few
+thousand articles, not for a newsroom archive (at 100,000 articles the long-format tokens alone are
+about 150 million rows). :func:`digest_folder` runs the same per-article lib functions batch by
+batch and keeps only
+
+- ``documents``: one row per file (provenance, metadata, status, counts), without raw text;
+- ``problems``: every problem found in a file, as in ``load_corpus``;
+- ``units``: a uniform random sample of the topic units (lib.topics.topic_units' rows, tokens
+  included) of at most ``sample_size`` paragraphs: the sample-then-fit route for topic models;
+- ``pairs``: every (sentence, target) pair scored by the window method (lib.stance), with its
+  provenance (doc_id, para_idx, sent_idx, voice) but not its text;
+- ``n_units``: how many topic units the whole corpus has (the sample's population);
+- ``task_seconds``: seconds spent per stage (load, clean, segment, tokenize, stance scoring),
+  summed over batches: on a cluster, the workers' time, not the wall time.
+
+Files are read twice: once to list and describe them (doc_ids, duplicates, metadata need the whole
+folder), then again inside the batch that cleans them, so no raw text outlives its batch. A file
+whose bytes change between the two reads stops the run with an error naming it.
+
+The sample is the ``sample_size`` units with the smallest hash of (seed, doc_id, para_idx): uniform,
+and the same whatever the batch size or order in which batches finish. Near-duplicate articles
+(lib.corpus.flag_duplicate_articles compares paragraphs across the whole corpus) are not looked
+for; byte-identical files are, as in ``load_corpus``.
+
+``client``: None runs the batches in this process; a ``distributed.Client`` runs each batch as a
+task on its workers, at most two per worker in flight, so the client holds only finished digests.
+
+>>> digest = digest_folder("path/to/archive", sample_size=5000)        # doctest: +SKIP
+>>> sweep = topics.sweep_k(digest.units, [5, 10, 15, 20], models=("nmf",))  # doctest: +SKIP
+"""
+import hashlib
+import os
+import resource
+import time
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from lib import clean, load, segment, topics
+from lib.corpus import Corpus, concat_tables
+from lib.distributed import score_stance
+from lib.errors import CorpusError
+from lib.stance import PAIR_KEY
+from lib.targets import load_targets
+
+BATCH_SIZE = 200
+SAMPLE_SIZE = 5_000
+STAGES = ("load", "clean", "segment", "tokenize", "stance scoring")
+PAIR_COLUMNS = [*PAIR_KEY, "voice", "label", "score"]
+COUNT_COLUMNS = ["doc_id", "clean_chars", "n_paragraphs", "n_sentences", "n_units"]
+
+
+@dataclass
+class Digest:
+    """What :func:`digest_folder` keeps; see the module docstring."""
+
+    documents: pd.DataFrame
+    problems: pd.DataFrame
+    units: pd.DataFrame
+    pairs: pd.DataFrame
+    n_units: int
+    task_seconds: dict = field(default_factory=dict)
+    workers_peak_mb: dict = field(default_factory=dict)
+
+
+def digest_folder(folder, *, client=None, batch_size=BATCH_SIZE, sample_size=SAMPLE_SIZE, seed=0,
+                  targets=None, max_bytes=5_000_000, progress=None) -> Digest:
+    """Read, clean, segment, tokenize and score every article of ``folder`` in batches.
+
+    In: the folder; ``client`` (None or a distributed.Client); ``batch_size`` articles per batch;
+    ``sample_size`` topic units to keep; ``seed`` of the sample; ``targets`` (lib.targets table,
+    default the shipped file); ``progress``: called with (batches done, batches in all) after each
+    batch. Out: a :class:`Digest`.
+    """
+    targets = load_targets() if targets is None else targets
+    seconds = {}
+    listing = load.list_files(folder)
+    chunks = [(listing.files[at:at + batch_size],) for at in range(0, len(listing.files), batch_size)]
+    read_chunks = _map(client, _read_without_text, chunks, max_bytes=max_bytes, manifest=listing.manifest)
+    reads = [read for chunk in read_chunks for read in chunk["reads"]]
+    documents, problems = load.assemble(listing, reads)
+    documents = documents.drop(columns=["raw_text"])
+    seconds["load"] = sum(chunk["seconds"] for chunk in read_chunks)
+    file_of = {shown: file for file, (shown, _, _) in zip(listing.files, reads)}
+    ok = documents[documents["status"] == "ok"]
+    batches = [(ok.iloc[at:at + batch_size], [file_of[path] for path in ok["path"].iloc[at:at + batch_size]])
+               for at in range(0, len(ok), batch_size)]
+    digests = _map(client, digest_batch, batches, targets=targets, sample_size=sample_size, seed=seed,
+                   max_bytes=max_bytes, progress=progress)
+    for digest in digests:
+        for stage, spent in digest["seconds"].items():
+            seconds[stage] = seconds.get(stage, 0.0) + spent
+    units = concat_tables([digest["units"] for digest in digests] or [_no_units()])
+    units = _smallest_keys(units, sample_size).drop(columns=["sample_key"]).reset_index(drop=True)
+    pairs = concat_tables([digest["pairs"] for digest in digests] or [pd.DataFrame(columns=PAIR_COLUMNS)])
+    counts = concat_tables([digest["counts"] for digest in digests] or [pd.DataFrame(columns=COUNT_COLUMNS)])
+    documents = documents.merge(counts, on="doc_id", how="left")
+    for column in COUNT_COLUMNS[1:]:
+        documents[column] = documents[column].fillna(0).astype("int64")
+    peaks = {}
+    for digest in digests:
+        peaks[digest["pid"]] = max(peaks.get(digest["pid"], 0.0), digest["peak_mb"])
+    return Digest(documents, problems, units,
+                  pairs.sort_values(PAIR_KEY, kind="stable").reset_index(drop=True),
+                  int(counts["n_units"].sum()), seconds, peaks)
+
+
+def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed, max_bytes) -> dict:
+    """The per-article stages of one batch: ``batch`` holds the documents rows (without raw text)
+    of ``files``, the listing entries they were read from. Returns a dict of units (the batch's
+    ``sample_size`` units with the smallest sample keys), pairs, counts, seconds per stage, and
+    this process's pid and peak memory."""
+    seconds = {}
+    clock = time.perf_counter()
+
+    def lap(stage):
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[stage] = seconds.get(stage, 0.0) + now - clock
+        clock = now
+
+    batch = batch.assign(raw_text=[_reread(file, sha256, max_bytes)
+                                   for file, sha256 in zip(files, batch["sha256"])])
+    lap("load")
+    paragraphs, removed, doc_meta = clean.clean_documents(batch)
+    lap("clean")
+    paragraphs = segment.detect_languages(paragraphs)
+    sentences = segment.split_sentences(paragraphs)
+    lap("segment")
+    tokens = segment.tokenize(sentences)
+    lap("tokenize")
+    pairs = score_stance(sentences, targets)[PAIR_COLUMNS]
+    lap("stance scoring")
+    batch_corpus = Corpus(batch.drop(columns=["raw_text"]), paragraphs, sentences, tokens, removed,
+                          pd.DataFrame())
+    units = topics.topic_units(batch_corpus)
+    units["sample_key"] = [_sample_key(seed, doc_id, para_idx)
+                           for doc_id, para_idx in zip(units["doc_id"], units["para_idx"])]
+    counts = pd.DataFrame({"doc_id": batch["doc_id"]}).merge(doc_meta[["doc_id", "clean_chars"]], on="doc_id", how="left")
+    for column, table in (("n_paragraphs", paragraphs), ("n_sentences", sentences), ("n_units", units)):
+        counts[column] = counts["doc_id"].map(table.groupby("doc_id").size())
+    return {"units": _smallest_keys(units, sample_size), "pairs": pairs, "counts": counts,
+            "seconds": seconds, "pid": os.getpid(),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _read_without_text(files, *, max_bytes, manifest):
+    """load.read_file of each file, its document without raw_text (kept small for the client), and
+    the seconds it took: {"reads": [...], "seconds": s}."""
+    start, reads = time.perf_counter(), []
+    for file in files:
+        shown, document, problems = load.read_file(file, max_bytes=max_bytes, manifest=manifest)
+        if document is not None:
+            document = {key: value for key, value in document.items() if key != "raw_text"}
+        reads.append((shown, document, problems))
+    return {"reads": reads, "seconds": time.perf_counter() - start}
+
+
+def _reread(file, sha256, max_bytes) -> str:
+    shown, document, _ = load.read_file(file, max_bytes=max_bytes)
+    if document is None or document["sha256"] != sha256:
+        raise CorpusError(f"{shown}: the file changed or disappeared while the folder was being read; "
+                          "run again on a folder that is not being written to")
+    return document["raw_text"]
+
+
+def _sample_key(seed, doc_id, para_idx) -> int:
+    digest = hashlib.blake2b(f"{seed}\x1f{doc_id}\x1f{para_idx}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big")
+
+
+def _smallest_keys(units, n):
+    return units.sort_values(["sample_key", "doc_id", "para_idx"], kind="stable").head(n)
+
+
+def _no_units():
+    return pd.DataFrame(columns=["doc_id", "para_idx", "source", "language", "kind", "ai_generated",
+                                 "text", "tokens", "sample_key"])
+
+
+def _map(client, function, calls, *, progress=None, **settings):
+    """[function(*arguments, **settings) for arguments in calls], in order: in this process, or as
+    tasks on ``client`` with at most two per worker in flight (so finished results, not queued
+    inputs, fill the client's memory). ``progress(done, total)`` after each call."""
+    if client is None:
+        results = []
+        for done, arguments in enumerate(calls, 1):
+            results.append(function(*arguments, **settings))
+            if progress:
+                progress(done, len(calls))
+        return results
+    from distributed import as_completed
+
+    results, pending = [None] * len(calls), iter(enumerate(calls))
+    index_of = {}
+    queue = as_completed()
+
+    def submit():
+        for i, arguments in pending:
+            future = client.submit(function, *arguments, **settings, pure=False)
+            index_of[future.key] = i
+            queue.add(future)
+            return
+
+    for _ in range(2 * max(1, len(client.scheduler_info()["workers"]))):
+        submit()
+    for done, future in enumerate(queue, 1):
+        results[index_of.pop(future.key)] = future.result()
+        future.release()
+        submit()
+        if progress:
+            progress(done, len(calls))
+    return results
