@@ -46,7 +46,7 @@ from lib.stance import PAIR_KEY
 from lib.targets import load_targets
 
 BATCH_SIZE = 200
-SAMPLE_SIZE = 5_000
+SAMPLE_SIZE = topics.SWEEP_MAX_UNITS
 STAGES = ("load", "clean", "segment", "tokenize", "stance scoring")
 PAIR_COLUMNS = [*PAIR_KEY, "voice", "label", "score"]
 COUNT_COLUMNS = ["doc_id", "clean_chars", "n_paragraphs", "n_sentences", "n_units"]

@@ -185,3 +185,14 @@ def test_topic_units_count_each_passage_once_and_keep_ai_written_text_apart():
     without_translations = topics.topic_units(corpus, include_ai_translated=False)
     assert not without_translations["ai_generated"].any()
     assert len(without_translations) < len(units)
+
+
+def test_sweep_plan_samples_large_corpora_and_drops_lda_above_its_limit(units):
+    chosen, models, route = topics.sweep_plan(units, max_units=len(units), lda_max_units=len(units))
+    assert chosen is units and models == ("nmf", "lda") and route.startswith(f"k sweep on all {len(units)}")
+    sample, models, route = topics.sweep_plan(units, max_units=10, lda_max_units=5, seed=1)
+    again, _, _ = topics.sweep_plan(units, max_units=10, lda_max_units=5, seed=1)
+    assert models == ("nmf",) and "random sample of 10" in route and "NMF only" in route
+    assert len(sample) == 10 and not sample.duplicated(["doc_id", "para_idx"]).any()
+    pd.testing.assert_frame_equal(sample, again)
+    assert set(zip(sample["doc_id"], sample["para_idx"])) <= set(zip(units["doc_id"], units["para_idx"]))
