@@ -28,7 +28,10 @@ was translated by AI, paragraphs in the translated script get ``ai_generated=Tru
 """
 import re
 from collections import Counter
+from itertools import islice
 from pathlib import Path
+from re import _constants as _sre, _parser as _sre_parser   # the parser re itself compiles from
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -57,8 +60,11 @@ _WORD = re.compile(f"[{_CJK}]|[^\\s{_CJK}]+")
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 _LETTER = re.compile(r"[^\W\d_]")
 _LETTER_RUN = re.compile(r"[^\W\d_]{2,}")
-_LINE = re.compile(r"[^\r\n]+")
+# A line split on \r and \n with its white space trimmed (\s is exactly what str.strip removes).
+_LINE = re.compile(r"\S(?:[^\r\n]*\S)?")
 _DIGIT = re.compile(r"\d")
+_PUNCTUATION = re.compile(r"[^\w]+")
+_NON_WORD_RUN = re.compile(r"[\W_]+")
 _ALNUM = re.compile(r"[^\W_]")
 _CLOSERS = " \"')]}»」』）"
 _OPENERS = "\"'(「『（["
@@ -123,11 +129,14 @@ _DATELINE_PREFIX = re.compile(
     r"|(?-i:[A-Z][\w&'-]*)(?:\.[a-z]{2,4})+"
     r"|(?-i:[A-Z][\w&'.-]*(?: [A-Z][\w&'.-]*){0,2})"
     r"))\s*(?P<sep>--|—|–|-)\s+(?=\S)")
+_DOMAIN_END = re.compile(r"\.[a-z]{2,4}$")
+_SITE_AFFIXES = re.compile(r"^(?:https?://)?(?:www\.)?|(?:\.[a-z]{2,3}){1,2}/?$")
 # Chinese wire dateline: '本报北京3月18日电', '新华社上海5月2日电（记者 王明）'.
 _CJK_DATELINE_PREFIX = re.compile(
     r"^(?P<dateline>[\u4e00-\u9fff]{2,12}?\d{1,2}月\d{1,2}日电(?:[（(][^）)]{1,30}[）)])?)\s*(?=\S)")
 
 # --- paragraph shapes ---------------------------------------------------------------------------
+_HEADLINE_SPLIT = re.compile(r"^(?P<left>[^|｜]+?)\s*[|｜]\s*(?P<right>[^|｜]+)$")
 _REFERENCE = re.compile(r"\s*(?:\[(?:(?:para(?:graph)?|note|ref|fn)s?\.?\s?)?\d{1,3}(?:\s?[-–,]\s?\d{1,3})*\])+", re.I)
 _DECIMAL_OR_NOT_END = r"(?:[^.!?]|\.(?=\d))"
 _TICKER_SENTENCE = re.compile(
@@ -145,20 +154,39 @@ _DATE_WORDS = set(_MONTHS) | {
     "fiscal", "year", "spring", "summer", "autumn", "fall", "winter", "q1", "q2", "q3", "q4",
     "h1", "h2", "年", "月", "日", "上半年", "下半年", "初", "底", "末"}
 _DATE_TOKEN = re.compile(r"[a-z]+\d*|\d+(?:st|nd|rd|th|s)?|[年月日]|上半年|下半年|[初底末]|[^\s\w]+", re.I)
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th|s)")
+_FISCAL_YEAR = re.compile(r"fy\d*")
+_FIGURE_SEPARATORS = re.compile(r"[\s,;/]+")
 _FIGURE = re.compile(r"^[(+\-]?(?:us)?[$€£¥]?\d[\d,.]*(?:%|[kmbx]|bn|mn|tn|pp|bps)?\)?[,;]?$", re.I)
 _UNITS = {"billion", "million", "trillion", "thousand", "percent", "per", "cent", "yuan", "rmb",
           "usd", "dollars", "euros", "points", "bps", "亿", "万", "元", "%"}
 
 
+class FurnitureRule(NamedTuple):
+    """One kind of furniture: its pattern and the strings that a match away from the line start needs.
+
+    rule      'furniture.<kind>'
+    pattern   the kind's patterns OR-ed into one compiled expression
+    cased     True when the pattern sees the line as it is rather than lowercased
+    literals  every match not starting at the beginning of the line contains one of these strings;
+              () when the pattern can only match there, None when there is no such set
+    """
+
+    rule: str
+    pattern: re.Pattern
+    cased: bool
+    literals: tuple | None
+
+
 def load_furniture_patterns(path: Path = FURNITURE_PATTERNS_FILE) -> tuple:
-    """Read the furniture table: a tuple of ``(rule, pattern, cased)`` in the file's kind order.
+    """Read the furniture table: a tuple of :class:`FurnitureRule` in the file's kind order.
 
     Patterns are matched against the lowercased line (faster than re.IGNORECASE), except those
     using ``(?-i:...)``: they are compiled case-insensitive and see the line as it is (``cased``).
 
     >>> rules = load_furniture_patterns()
-    >>> rules[0][0], match_furniture("Advertisement", rules)
-    ('furniture.paywall', 'furniture.ad')
+    >>> rules[0].rule, rules[0].literals[:2], match_furniture("Advertisement", rules)
+    ('furniture.paywall', ('already a ', 'continue reading'), 'furniture.ad')
     """
     by_kind: dict[tuple[str, bool], list[str]] = {}
     for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
@@ -171,17 +199,90 @@ def load_furniture_patterns(path: Path = FURNITURE_PATTERNS_FILE) -> tuple:
         except re.error as error:
             raise WorkbenchError(f"{path}, line {lineno}: bad pattern for {kind!r}: {error}") from None
         by_kind.setdefault((kind, "(?-i:" in pattern), []).append(f"(?:{pattern})")
-    return tuple((f"furniture.{kind}", re.compile("|".join(patterns), re.I if cased else 0), cased)
-                 for (kind, cased), patterns in by_kind.items())
+    rules = []
+    for (kind, cased), patterns in by_kind.items():
+        pattern = re.compile("|".join(patterns), re.I if cased else 0)
+        rules.append(FurnitureRule(f"furniture.{kind}", pattern, cased, _required_literals(pattern)))
+    return tuple(rules)
 
 
 def match_furniture(text: str, rules: tuple) -> str | None:
     """The first rule of ``rules`` whose pattern occurs in ``text``, or None."""
     lower = text.lower()
-    for rule, pattern, cased in rules:
-        if pattern.search(text if cased else lower):
+    for rule, pattern, cased, literals in rules:
+        line = text if cased else lower
+        # Without any of its literals a pattern can only match at the start of the line: one try
+        # there instead of a search that tries every position. (With literals=() a search is as
+        # quick: re tries a pattern that starts with '^' at the start only.)
+        if literals and not any(map(line.__contains__, literals)):
+            found = pattern.match(line)
+        else:
+            found = pattern.search(line)
+        if found:
             return rule
     return None
+
+
+def _required_literals(pattern: re.Pattern) -> tuple | None:
+    """The ``literals`` of :class:`FurnitureRule`, worked out from the parse tree of ``pattern``.
+
+    >>> _required_literals(re.compile("^ads?$|we use (?:cookies|trackers)"))
+    ('we use ',)
+    >>> _required_literals(re.compile("(?:foo|bar)s?|^baz")), _required_literals(re.compile("^[0-9]+ min$"))
+    (('bar', 'foo'), ())
+    >>> _required_literals(re.compile("abc", re.I)) is None
+    True
+    """
+    parsed = _sre_parser.parse(pattern.pattern, pattern.flags)
+    literals = _sequence_literals(parsed.data, parsed.state.flags)
+    if literals is None:
+        return None
+    # A literal containing another one adds nothing: the shorter one is found whenever it is.
+    return tuple(sorted(literal for literal in literals
+                        if not any(other != literal and other in literal for other in literals)))
+
+
+def _sequence_literals(items, flags: int) -> frozenset | None:
+    """Strings of which a match of the parsed ``items`` contains one unless it starts at position 0
+    (an empty set: it always starts there), or None when unknown.
+
+    Every item's match lies inside the sequence's, so any item's strings will do: the most
+    selective are kept. Only case-sensitive literals count.
+    """
+    candidates, run = [], ""
+    for op, value in items:
+        if op is _sre.LITERAL and not flags & _sre.SRE_FLAG_IGNORECASE:
+            run += chr(value)
+            continue
+        candidates += [frozenset([run]) if run else None, _item_literals(op, value, flags)]
+        run = ""
+    candidates.append(frozenset([run]) if run else None)
+    known = [literals for literals in candidates if literals is not None]
+    return max(known, key=_selectivity, default=None)
+
+
+def _item_literals(op, value, flags: int) -> frozenset | None:
+    if op is _sre.AT:
+        at_start = value is _sre.AT_BEGINNING_STRING or (
+            value is _sre.AT_BEGINNING and not flags & _sre.SRE_FLAG_MULTILINE)
+        return frozenset() if at_start else None
+    if op is _sre.SUBPATTERN:
+        _, add_flags, del_flags, items = value
+        return _sequence_literals(items, (flags | add_flags) & ~del_flags)
+    if op is _sre.ATOMIC_GROUP:
+        return _sequence_literals(value, flags)
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        minimum, _, items = value
+        return _sequence_literals(items, flags) if minimum >= 1 else None
+    if op is _sre.BRANCH:
+        branches = [_sequence_literals(items, flags) for items in value[1]]
+        return None if None in branches else frozenset().union(*branches)
+    return None   # lookarounds, character sets, group references: no literal known
+
+
+def _selectivity(literals: frozenset) -> float:
+    """Longer strings are rarer; a pattern that can only match at the start is best of all."""
+    return min(map(len, literals)) if literals else float("inf")
 
 
 FURNITURE = load_furniture_patterns()
@@ -193,14 +294,7 @@ def split_candidates(raw_text: str) -> list[tuple[int, int]]:
     >>> split_candidates("Title\\r\\n\\r\\n  Body text. \\rEnd")
     [(0, 5), (11, 21), (23, 26)]
     """
-    spans = []
-    for match in _LINE.finditer(raw_text):
-        line = match.group()
-        stripped = line.strip()
-        if stripped:
-            start = match.start() + len(line) - len(line.lstrip())
-            spans.append((start, start + len(stripped)))
-    return spans
+    return [match.span() for match in _LINE.finditer(raw_text)]
 
 
 def parse_date(text: str) -> str:
@@ -222,9 +316,12 @@ def clean_documents(documents: pd.DataFrame, *, furniture: tuple = FURNITURE,
     ``changes`` (doc_id, rule, count) counts the Unicode rewrites of kept and removed lines.
     """
     paragraphs, removed, doc_meta, changes = [], [], [], []
-    for row in documents.itertuples(index=False):
-        document = _Document(str(row.doc_id), _text(row.raw_text), _text(getattr(row, "source", "")),
-                             _text(getattr(row, "title", "")), furniture)
+    # Whole columns as lists: much quicker to walk than rows.
+    doc_ids, raw_texts = documents["doc_id"].tolist(), documents["raw_text"].tolist()
+    sources, titles = (documents[name].tolist() if name in documents.columns else [""] * len(documents)
+                       for name in ("source", "title"))
+    for doc_id, raw_text, source, title in zip(doc_ids, raw_texts, sources, titles):
+        document = _Document(str(doc_id), _text(raw_text), _text(source), _text(title), furniture)
         paragraphs.extend(document.paragraph_rows())
         removed.extend(document.removed_rows())
         doc_meta.append(document.meta_row())
@@ -314,7 +411,8 @@ class _Document:
     # --- first pass: each line on its own ------------------------------------------------------
     def _first_pass(self, idx, start, end, front_matter) -> _Line:
         normalized = normalize_text(self.raw_text[start:end], raw_start=start)
-        self.changes.update(normalized.counts)
+        if normalized.counts:   # most lines change nothing, and Counter.update is slow even then
+            self.changes.update(normalized.counts)
         line = _Line(idx, (start, end), normalized)
         if not line.text:
             line.remove("unicode.zero_width")
@@ -343,7 +441,7 @@ class _Document:
     def _classify(self, line: _Line, front_matter: bool) -> None:
         text, words = line.text, line.words
         if words <= MAX_FURNITURE_WORDS:
-            translation = _AI_TRANSLATION.search(text) if _TRANSLATION_HINT.search(text) else None
+            translation = _AI_TRANSLATION.search(text) if _mentions_translation(text) else None
             if translation and _SELF_REFERENCE.search(text):
                 self._note_translation(translation.group(), text)
                 line.remove("furniture.ai_notice")
@@ -380,7 +478,7 @@ class _Document:
                 line.remove("byline.author")
                 return True
         match = _PUBLISHED.match(text)
-        if match and re.search(r"\d", match.group("rest")):
+        if match and _DIGIT.search(match.group("rest")):
             iso = parse_date(match.group("rest"))
             if iso:
                 self.dates.append((2 if match.group("label").lower() in ("updated", "last updated", "modified")
@@ -390,7 +488,7 @@ class _Document:
         if front_matter and line.words <= MAX_HEADING_WORDS and text[-1] not in ":：":
             iso, span = _find_date(text)
             rest = _WEEKDAY.sub(" ", text[:span[0]] + " " + text[span[1]:])
-            if iso and len(re.findall(r"[^\W\d_]{2,}", rest)) <= 4:
+            if iso and len(_LETTER_RUN.findall(rest)) <= 4:
                 self.dates.append((1, iso))
                 self._add(self.datelines, text)
                 line.remove("byline.dateline")
@@ -402,7 +500,7 @@ class _Document:
         text, spans = line.text, []
         if "[" in text:
             spans.extend((m.start(), m.end(), "furniture.reference") for m in _REFERENCE.finditer(text))
-        if line.words <= MAX_HEADLINE_WORDS and _TRANSLATION_HINT.search(text):
+        if line.words <= MAX_HEADLINE_WORDS and _mentions_translation(text):
             for match in _AI_TRANSLATION_TAG.finditer(text):
                 spans.append((match.start(), match.end(), "furniture.ai_notice"))
                 self._note_translation(match.group().strip(), _AI_TRANSLATION_TAG.sub("", text))
@@ -443,7 +541,7 @@ class _Document:
             return False
         if "(" in head:
             return True
-        if head.split(",")[0].isupper() or re.search(r"\.[a-z]{2,4}$", head):
+        if head.split(",")[0].isupper() or _DOMAIN_END.search(head):
             return sep != "-"
         return sep == "--"
 
@@ -470,7 +568,7 @@ class _Document:
                     line.remove("furniture.site_name" if self._names_the_site(line.text) else "furniture.masthead")
         self.headline = headline
         keys = {_key(headline.text)}
-        split = re.match(r"^(?P<left>[^|｜]+?)\s*[|｜]\s*(?P<right>[^|｜]+)$", headline.text)
+        split = _HEADLINE_SPLIT.match(headline.text)
         if split:
             left, right = split.group("left"), split.group("right")
             if _count_words(left) <= 5 and _count_words(right) > _count_words(left):
@@ -627,7 +725,9 @@ class _Document:
 # --- small text predicates ------------------------------------------------------------------------
 def _count_words(text: str) -> int:
     """Words, counting each CJK character as one."""
-    return len(_WORD.findall(text)) if _CJK_CHAR.search(text) else len(text.split())
+    if text.isascii() or not _CJK_CHAR.search(text):   # isascii: a much quicker "no CJK"
+        return len(text.split())
+    return len(_WORD.findall(text))
 
 
 def _key(text: str) -> str:
@@ -636,8 +736,8 @@ def _key(text: str) -> str:
 
 def _site_key(name: str) -> str:
     """'www.Harbour-Ledger.co.uk' and 'The Harbour Ledger' -> 'harbourledger' / 'theharbourledger'."""
-    name = re.sub(r"^(?:https?://)?(?:www\.)?|(?:\.[a-z]{2,3}){1,2}/?$", "", name.strip().casefold())
-    return re.sub(r"[\W_]+", "", name)
+    name = _SITE_AFFIXES.sub("", name.strip().casefold())
+    return _NON_WORD_RUN.sub("", name)
 
 
 def _last_char(text: str) -> str:
@@ -690,26 +790,28 @@ def _is_non_prose(text: str) -> str:
 
 def _is_date_label(text: str) -> bool:
     """'2020:', 'May 2025:', 'Second half of 2023:', '2024年7月' – only date words and numbers."""
+    if _count_words(text) > 8:   # checked first: it is cheap and rules out most text
+        return False
     tokens = _DATE_TOKEN.findall(text.rstrip(":： "))
     if not tokens or len(tokens) > 10:
         return False
     has_anchor = False
     for token in tokens:
         lower = token.lower().rstrip(".")
-        if lower.isdigit() or re.fullmatch(r"\d+(?:st|nd|rd|th|s)", lower):
+        if lower.isdigit() or _ORDINAL.fullmatch(lower):
             has_anchor = has_anchor or len(lower.rstrip("stndrdh")) == 4 or lower in ("19", "20")
-        elif lower in _MONTHS or lower in ("q1", "q2", "q3", "q4", "h1", "h2") or re.fullmatch(r"fy\d*", lower):
+        elif lower in _MONTHS or lower in ("q1", "q2", "q3", "q4", "h1", "h2") or _FISCAL_YEAR.fullmatch(lower):
             has_anchor = True
-        elif lower not in _DATE_WORDS and not re.fullmatch(r"[^\w]+", lower):
+        elif lower not in _DATE_WORDS and not _PUNCTUATION.fullmatch(lower):
             return False
-    return has_anchor and _count_words(text) <= 8
+    return has_anchor
 
 
 def _is_bare_figures(text: str) -> bool:
     """A list of numbers with at most units around them: '$53bn, $60bn', '380 billion yuan'."""
-    if len(_LETTER_RUN.findall(text)) > 6:
+    if next(islice(_LETTER_RUN.finditer(text), 6, None), None):   # a 7th run of letters: stop, prose
         return False
-    tokens = re.split(r"[\s,;/]+", text.strip())
+    tokens = _FIGURE_SEPARATORS.split(text.strip())
     figures = sum(1 for token in tokens if _FIGURE.match(token))
     others = sum(1 for token in tokens
                  if _ALNUM.search(token) and not _FIGURE.match(token) and token.lower() not in _UNITS)
@@ -737,8 +839,17 @@ def _find_date(text: str) -> tuple[str, tuple[int, int]]:
     return "", (0, 0)
 
 
+def _mentions_translation(text: str) -> bool:
+    """'translat' in any case or '翻译': the cheap test before the translation patterns."""
+    if text.isascii():   # then re.I only means A-Z = a-z, and a substring test is much quicker
+        return "translat" in text.lower()
+    return bool(_TRANSLATION_HINT.search(text))
+
+
 def _script(text: str) -> str:
     """'cjk' when most letters are CJK characters, else 'latin'."""
+    if text.isascii():   # no CJK characters, so no need to count the letters
+        return "latin"
     letters = len(_LETTER.findall(text))
     return "cjk" if letters and len(_CJK_CHAR.findall(text)) * 2 >= letters else "latin"
 

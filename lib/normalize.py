@@ -49,7 +49,7 @@ UNICODE_RULES = (
     UnicodeRule("unicode.hyphen", re.compile(f"[{HYPHENS}]"), "-"),
     UnicodeRule("unicode.quote", re.compile(f"[{DOUBLE_QUOTES}]"), '"'),
     UnicodeRule("unicode.quote", re.compile(f"[{SINGLE_QUOTES}]"), "'"),
-    UnicodeRule("unicode.space_run", re.compile(" {2,}"), " "),
+    UnicodeRule("unicode.space_run", re.compile("  +"), " "),   # not " {2,}": re scans quicker for "  "
 )
 _ANY_RULE = re.compile(f"[{ODD_SPACES}{ZERO_WIDTH}{HYPHENS}{DOUBLE_QUOTES}{SINGLE_QUOTES}]|  ")
 _RULES_BY_NAME = {rule.name: rule for rule in UNICODE_RULES}
@@ -107,7 +107,7 @@ def collapse_spaces(text: str) -> str:
 
 def fix_mojibake(text: str) -> str:
     """Repair UTF-8 read as Latin-1/cp1252 with ftfy. ``fix_mojibake("caf\u00c3\u00a9") == "caf\u00e9"``"""
-    if not _MOJIBAKE_HINT.search(text):
+    if text.isascii() or not _MOJIBAKE_HINT.search(text):   # ASCII has no hint, and isascii is quick
         return text
     return ftfy.fix_encoding(text)
 

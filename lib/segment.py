@@ -69,10 +69,11 @@ _LOWERCASE_ABBREVIATIONS = frozenset(
     "al approx ca cf dept ed eds esp est etc excl fig figs govt incl misc pp vol vols vs".split())
 _EN_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
 
-_TOKEN = re.compile(
-    f"(?P<han>[{HAN}]+)"
-    r"|(?P<acronym>(?:[A-Za-z]\.){2,})"
-    f"|(?P<word>[^\\W_{HAN}]+(?:['’\\-][^\\W_{HAN}]+)*)")
+_ACRONYM = r"(?:[A-Za-z]\.){2,}"
+_WORD = f"[^\\W_{HAN}]+(?:['’\\-][^\\W_{HAN}]+)*"
+_TOKEN = re.compile(f"(?P<han>[{HAN}]+)|(?P<acronym>{_ACRONYM})|(?P<word>{_WORD})")
+# ASCII text has no Han, and findall without groups returns the whole matches.
+_ASCII_TOKEN = re.compile(f"{_ACRONYM}|{_WORD}")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _HAS_ALNUM = re.compile(r"[^\W_]")
 
@@ -221,13 +222,18 @@ def tokenize(sentences: pd.DataFrame, *, stopwords=None) -> pd.DataFrame:
     """
     stopwords = (load_stopwords("en") | load_stopwords("zh") if stopwords is None
                  else frozenset(word.lower() for word in stopwords))
-    rows = []
-    columns = ("doc_id", "para_idx", "sent_idx", "text", "language")
-    for doc_id, para_idx, sent_idx, text, language in zip(*(sentences[c].tolist() for c in columns)):
-        for token_idx, token in enumerate(_tokens(text)):
-            rows.append((doc_id, para_idx, sent_idx, token_idx, token, language,
-                         token in stopwords))
-    return pd.DataFrame(rows, columns=TOKEN_COLUMNS)
+    per_sentence = [_tokens(text) for text in sentences["text"].tolist()]
+    tokens = [token for sentence_tokens in per_sentence for token in sentence_tokens]
+    if not tokens:  # without rows pandas leaves the columns untyped (object); keep it that way
+        return pd.DataFrame([], columns=TOKEN_COLUMNS)
+    counts = [len(sentence_tokens) for sentence_tokens in per_sentence]
+    out = {column: _repeat(sentences[column].tolist(), counts)
+           for column in ("doc_id", "para_idx", "sent_idx")}
+    out["token_idx"] = [token_idx for count in counts for token_idx in range(count)]
+    out["token"] = tokens
+    out["language"] = _repeat(sentences["language"].tolist(), counts)
+    out["is_stopword"] = [token in stopwords for token in tokens]
+    return pd.DataFrame(out, columns=TOKEN_COLUMNS)
 
 
 def token_lists(tokens: pd.DataFrame, by=("doc_id", "para_idx")) -> pd.Series:
@@ -260,13 +266,18 @@ def token_lists(tokens: pd.DataFrame, by=("doc_id", "para_idx")) -> pd.Series:
 
 def _language(text: str) -> tuple[str, float]:
     """(language code, share of letters that are Han) of one paragraph, by script."""
-    letters = sum(map(len, _LETTER_RUN.findall(text)))
+    latin_words = _LATIN_WORD.findall(text)
+    if text.isascii():
+        # Most paragraphs: their only letters are A-Z and a-z, all inside the Latin words, so the
+        # four other scans would find nothing new.
+        letters, han, kana_hangul, other_words = sum(map(len, latin_words)), 0, 0, 0
+    else:
+        letters = sum(map(len, _LETTER_RUN.findall(text)))
+        han = sum(map(len, _HAN_RUN.findall(text)))
+        kana_hangul = sum(map(len, _KANA_HANGUL_RUN.findall(text)))
+        other_words = len(_OTHER_SCRIPT_WORD.findall(text))
     if not letters:
         return "und", 0.0
-    han = sum(map(len, _HAN_RUN.findall(text)))
-    kana_hangul = sum(map(len, _KANA_HANGUL_RUN.findall(text)))
-    latin_words = _LATIN_WORD.findall(text)
-    other_words = len(_OTHER_SCRIPT_WORD.findall(text))
     zh_share = han / letters
     east_asian = han + kana_hangul
     if east_asian > len(latin_words) + other_words:
@@ -275,7 +286,7 @@ def _language(text: str) -> tuple[str, float]:
     if other_words > len(latin_words):
         return "other", zh_share
     if (len(latin_words) >= _MIN_WORDS_TO_REJECT_ENGLISH
-            and not _ENGLISH_MARKERS.intersection(word.lower() for word in latin_words)):
+            and _ENGLISH_MARKERS.isdisjoint(map(str.lower, latin_words))):
         return "other", zh_share
     return "en", zh_share
 
@@ -379,6 +390,8 @@ def _chinese_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _english_spans(text: str) -> list[tuple[int, int]]:
+    if not _POSSIBLE_SENTENCE_END.search(text):  # one sentence: no clear end to scan for
+        return _cut(text, [])
     spans = []
     for chunk_start, chunk_end in _cut(text, _clear_sentence_ends(text)):
         chunk = text[chunk_start:chunk_end]
@@ -421,7 +434,30 @@ def _locate(chunk: str, pieces) -> list[tuple[int, int]]:
     return _cut(chunk, starts)
 
 
+def _repeat(values: list, counts: list) -> pd.Series:
+    """``values[i]`` repeated ``counts[i]`` times, numbered from 0.
+
+    Repeating the typed column is faster than typing the repeated list; the type is inferred from
+    the values that are repeated at least once, as it would be from the repeated list."""
+    kept = [(value, count) for value, count in zip(values, counts) if count]
+    repeated = pd.Series([value for value, _ in kept]).repeat([count for _, count in kept])
+    return repeated.reset_index(drop=True)
+
+
 def _tokens(text: str) -> list[str]:
+    if text.isascii():
+        # Lower-casing ASCII keeps every character in place and in its class, so the tokens of the
+        # lower-cased text are the lower-cased tokens; there is no Han run and no ’ to replace.
+        tokens = []
+        for token in _ASCII_TOKEN.findall(text.lower()):
+            # Most tokens are all letters; only the others can end in 's or lack a letter.
+            if not token.isalpha():
+                if token.endswith("'s"):
+                    token = token[:-2]
+                if not _HAS_LETTER.search(token):
+                    continue
+            tokens.append(token)
+        return tokens
     tokens = []
     for match in _TOKEN.finditer(text):
         if match.lastgroup == "han":

@@ -254,14 +254,16 @@ def score_window(pairs: pd.DataFrame, sentences: pd.DataFrame | None = None, cue
         by_sentence.setdefault((*key, target_id), []).append((start, end))
     found_cues = {}
     rows = []
-    for row in keyed.itertuples(index=False):
-        sentence_key = (row.doc_id, row.para_idx, row.sent_idx)
+    columns = [keyed[column].tolist()
+               for column in ("doc_id", "para_idx", "sent_idx", "target_id", "text", "start")]
+    for doc_id, para_idx, sent_idx, target_id, text, offset in zip(*columns):
+        sentence_key = (doc_id, para_idx, sent_idx)
         if sentence_key not in found_cues:
-            found_cues[sentence_key] = _sentence_cues(row.text, lexicon)
+            found_cues[sentence_key] = _sentence_cues(text, lexicon)
         tokens, cue_list = found_cues[sentence_key]
-        spans = [(start - row.start, end - row.start)
-                 for start, end in by_sentence.get((*sentence_key, row.target_id), [])]
-        rows.append(_score_pair(tokens, cue_list, spans, row.start, lexicon.window))
+        spans = [(start - offset, end - offset)
+                 for start, end in by_sentence.get((*sentence_key, target_id), [])]
+        rows.append(_score_pair(tokens, cue_list, spans, offset, lexicon.window))
     scored = pd.DataFrame(rows, columns=SCORE_COLUMNS, index=pairs.index)
     keys = [column for column in ["pair_id", *PAIR_KEY] if column in pairs.columns]
     return pd.concat([pairs[keys], scored], axis=1)
