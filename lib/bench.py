@@ -14,15 +14,18 @@ time against corpus size per stage, ``data/bench/latest.png``. ``--quick`` runs 
 Our pipeline is :func:`lib.stream.digest_folder` (load, clean, segment, tokenize, stance scoring,
 article by article, keeping a fixed-size paragraph sample and the scored pairs), the NMF topic sweep
 on that sample (:data:`TOPIC_SAMPLE` paragraphs, so its cost does not grow with the corpus) and the
-charts. ``--workers N`` chooses where the per-article stages and the sweep's fits run: ``1`` in this
-process (the sweep on 2 joblib processes); ``N > 1`` as tasks on a Dask ``LocalCluster(n_workers=N,
-threads_per_worker=1, processes=True)`` started for the run (its start-up and shut-down, right after
-the sweep, are timed as the stage ``cluster start/stop``). Several values run each path on the same
-files, e.g. ``--workers 1 2``. The default is the number of cores this process may use
-(``os.sched_getaffinity``): 2 on a 2-core machine. Every row names its ``path``. The stages of one
-batch run together in a task, so a per-article stage's ``seconds`` is the wall time of the
-per-article phase shared out in proportion to that stage's summed task time (``task_s``, the seconds
-spent in it, by the workers on the Dask path); they add up to the phase's wall time.
+charts. ``--workers N`` chooses where the per-article stages run: ``1`` in this process, ``N > 1``
+on a pool of N processes forked from this one (``concurrent.futures.ProcessPoolExecutor``; they
+start with the workbench already imported); ``--dask N`` adds a run on a Dask
+``LocalCluster(n_workers=N, threads_per_worker=1, processes=True)`` started for the run, the route
+beyond one machine. Starting and stopping the pool or cluster is timed as ``workers start/stop``;
+they stop right after the sweep, which runs on 2 joblib processes on every path. Several values run
+each path on the same files, e.g. ``--workers 1 2 --dask 2``. The default is a pool of as many
+processes as this one may use cores (``os.sched_getaffinity``): 2 on a 2-core machine. Every row
+names its ``path``. The stages of one batch run together in a task, so a per-article stage's
+``seconds`` is the wall time of the per-article phase shared out in proportion to that stage's
+summed task time (``task_s``, the seconds spent in it, by the workers on a pool or cluster); they
+add up to the phase's wall time.
 
 Memory: ``rss_mb`` / ``peak_rss_mb`` are this (client) process only. ``workers_peak_mb`` is the sum of
 each worker process's own high-water mark (``getrusage`` inside the worker). ``tree_peak_mb`` in the
@@ -31,6 +34,7 @@ workers) sampled every 0.1 s with psutil during our pipeline: the figure to hold
 budget (sampling can miss a spike shorter than 0.1 s).
 """
 import argparse
+import multiprocessing
 import os
 import re
 import resource
@@ -38,12 +42,12 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from joblib import parallel_config
 
 from lib import compare, load, plots, stream, topics
 from lib.figures import save_figure, use_style
@@ -209,31 +213,27 @@ class Timer:
 
 # --------------------------------------------------------------------------- the two pipelines
 
-def run_ours(folder: Path, timer: Timer, figures: Path, *, seed: int = SEED, client=None) -> dict:
+def run_ours(folder: Path, timer: Timer, figures: Path, *, seed: int = SEED, executor=None,
+             shutdown=None) -> dict:
     """The workbench's stages on ``folder``: lib.stream's one pass for the per-article stages, then
     the topic sweep on its paragraph sample and the charts.
 
-    ``client``: a ``distributed.Client``; the batches, and the sweep's fits, then run on its
-    workers, and the cluster is shut down (timed as ``cluster start/stop``) before the charts.
+    ``executor``: where the batches run (see lib.stream.digest_folder); ``shutdown``: called after
+    the sweep to stop its workers (timed as ``workers start/stop``) before the charts.
     """
     start = time.perf_counter()
-    digest = stream.digest_folder(folder, client=client, batch_size=BATCH_SIZE, sample_size=TOPIC_SAMPLE,
+    digest = stream.digest_folder(folder, executor=executor, batch_size=BATCH_SIZE, sample_size=TOPIC_SAMPLE,
                                   seed=seed, progress=_report_progress(start))
     _share_out(timer, time.perf_counter() - start, digest.task_seconds)
-    if client is not None:
+    if executor is not None:
         timer.workers_peak_mb = sum(digest.workers_peak_mb.values())
     with timer.stage("topic sweep"):
-        with parallel_config(backend="dask" if client is not None else "loky"):
-            sweep = topics.sweep_k(digest.units, TOPIC_KS, models=("nmf",), n_subsamples=TOPIC_SUBSAMPLES,
-                                   seed=seed, n_jobs=2)
-    if client is None:
+        sweep = topics.sweep_k(digest.units, TOPIC_KS, models=("nmf",), n_subsamples=TOPIC_SUBSAMPLES,
+                               seed=seed, n_jobs=2)
         _shutdown_joblib_workers()        # their memory is not needed by the stages after the sweep
-    else:
-        with timer.stage("cluster start/stop"):
-            cluster = getattr(client, "cluster", None)
-            client.close()
-            if cluster is not None:
-                cluster.close()
+    if shutdown is not None:
+        with timer.stage("workers start/stop"):
+            shutdown()
     with timer.stage("charts"):
         use_style()
         chosen_k, _ = topics.choose_k(sweep)
@@ -300,43 +300,53 @@ def run_naive(folder: Path, timer: Timer, *, seed: int = SEED) -> None:
 
 # --------------------------------------------------------------------------- the report
 
-def path_name(workers: int) -> str:
-    return "1 process" if workers <= 1 else f"dask {workers} workers"
+def path_name(path) -> str:
+    """A path is (kind, workers): ('process', 1), ('pool', N) or ('dask', N)."""
+    kind, workers = path
+    return {"process": "1 process", "pool": f"pool {workers} processes", "dask": f"dask {workers} workers"}[kind]
 
 
-def bench_size(n_articles: int, *, seed: int = SEED, workers=(1,)) -> pd.DataFrame:
-    """Generate one corpus, run our pipeline on it once per ``workers`` value and the naive one
-    once; one row per stage."""
+def bench_size(n_articles: int, *, seed: int = SEED, paths=(("process", 1),)) -> pd.DataFrame:
+    """Generate one corpus, run our pipeline on it once per path (see :func:`path_name`) and the
+    naive one once; one row per stage."""
     with tempfile.TemporaryDirectory(prefix="workbench-bench-") as tmp:
         folder = write_corpus(Path(tmp) / "corpus", n_articles, seed=seed)
         rows = []
-        for n_workers in workers:
+        for path in paths:
             timer = Timer()
+            figures = Path(tmp) / f"figures-{path[0]}-{path[1]}"
             with TreeMemory() as tree:
-                marks = _measured(timer, lambda: _run_ours_with(n_workers, folder, timer,
-                                                                Path(tmp) / f"figures-{n_workers}", seed))
-            rows += _rows(n_articles, "ours", timer, marks, path=path_name(n_workers), tree_peak_mb=tree.peak_mb)
+                marks = _measured(timer, lambda: _run_ours_on(path, folder, timer, figures, seed))
+            rows += _rows(n_articles, "ours", timer, marks, path=path_name(path), tree_peak_mb=tree.peak_mb)
         naive = Timer()
         marks = _measured(naive, lambda: run_naive(folder, naive, seed=seed))
         rows += _rows(n_articles, "naive", naive, marks, path="1 process")
     return pd.DataFrame(rows)
 
 
-def _run_ours_with(n_workers, folder, timer, figures, seed):
-    """run_ours in this process (n_workers 1) or with a LocalCluster of n_workers processes."""
-    if n_workers <= 1:
+def _run_ours_on(path, folder, timer, figures, seed):
+    """run_ours in this process, on a pool of processes (forked: they start with this process's
+    modules loaded) or on a Dask LocalCluster started for the run."""
+    kind, workers = path
+    if kind == "process":
         return run_ours(folder, timer, figures, seed=seed)
-    from distributed import Client, LocalCluster
+    with timer.stage("workers start/stop"):
+        if kind == "pool":
+            executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            stop = executor.shutdown
+        else:
+            from distributed import Client, LocalCluster
+            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                   host="127.0.0.1", dashboard_address=None)
+            executor = Client(cluster)
 
-    with timer.stage("cluster start/stop"):
-        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                               host="127.0.0.1", dashboard_address=None)
-        client = Client(cluster)
+            def stop():
+                executor.close()
+                cluster.close()
     try:
-        return run_ours(folder, timer, figures, seed=seed, client=client)   # closes both when done
+        return run_ours(folder, timer, figures, seed=seed, executor=executor, shutdown=stop)
     finally:
-        client.close()
-        cluster.close()
+        stop()
 
 
 def _measured(timer, run):
@@ -421,18 +431,20 @@ def main(argv=None) -> int:
     parser.add_argument("--quick", action="store_true", help="run the 1,000-article size only")
     parser.add_argument("--sizes", type=int, nargs="+", help="corpus sizes to run (default 1k, 10k, 100k)")
     parser.add_argument("--workers", type=int, nargs="+", default=[default_workers()],
-                        help="per-article stages: 1 = this process; N > 1 = Dask LocalCluster of N worker "
-                             "processes; several values run each (default: cores available, here "
-                             f"{default_workers()})")
+                        help="per-article stages: 1 = this process, N > 1 = a pool of N processes; several "
+                             f"values run each (default: the cores available, here {default_workers()})")
+    parser.add_argument("--dask", type=int, nargs="*", default=[],
+                        help="also run on a Dask LocalCluster of N worker processes, for each N given")
     parser.add_argument("--out", type=Path, default=BENCH_DIR, help="folder for latest.csv / latest.png")
     args = parser.parse_args(argv)
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
+    paths = [("process", 1) if n <= 1 else ("pool", n) for n in args.workers] + [("dask", n) for n in args.dask]
     pd.set_option("display.width", 160)
     results = []
     for n in sizes:
         print(f"--- {n:,} articles; our per-article stages on: "
-              + ", ".join(path_name(w) for w in args.workers), flush=True)
-        rows = bench_size(n, workers=args.workers)
+              + ", ".join(map(path_name, paths)), flush=True)
+        rows = bench_size(n, paths=paths)
         print(rows.drop(columns=["articles"]).to_string(index=False), flush=True)
         results.append(rows)
         table = pd.concat(results, ignore_index=True)

@@ -24,8 +24,10 @@ and the same whatever the batch size or order in which batches finish. Near-dupl
 (lib.corpus.flag_duplicate_articles compares paragraphs across the whole corpus) are not looked
 for; byte-identical files are, as in ``load_corpus``.
 
-``client``: None runs the batches in this process; a ``distributed.Client`` runs each batch as a
-task on its workers, at most two per worker in flight, so the client holds only finished digests.
+``executor``: None runs the batches in this process; a ``concurrent.futures`` executor (a
+``ProcessPoolExecutor`` on one machine) or a ``distributed.Client`` (a Dask cluster) runs each
+batch as a task on its workers, at most two per worker in flight, so this process holds only
+finished digests.
 
 >>> digest = digest_folder("path/to/archive", sample_size=5000)        # doctest: +SKIP
 >>> sweep = topics.sweep_k(digest.units, [5, 10, 15, 20], models=("nmf",))  # doctest: +SKIP
@@ -34,6 +36,7 @@ import hashlib
 import os
 import resource
 import time
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -65,53 +68,78 @@ class Digest:
     workers_peak_mb: dict = field(default_factory=dict)
 
 
-def digest_folder(folder, *, client=None, batch_size=BATCH_SIZE, sample_size=SAMPLE_SIZE, seed=0,
+def digest_folder(folder, *, executor=None, batch_size=BATCH_SIZE, sample_size=SAMPLE_SIZE, seed=0,
                   targets=None, max_bytes=5_000_000, progress=None) -> Digest:
     """Read, clean, segment, tokenize and score every article of ``folder`` in batches.
 
-    In: the folder; ``client`` (None or a distributed.Client); ``batch_size`` articles per batch;
+    In: the folder; ``executor`` (None: this process; a concurrent.futures executor, e.g.
+    ``ProcessPoolExecutor(2)``; or a distributed.Client); ``batch_size`` articles per batch;
     ``sample_size`` topic units to keep; ``seed`` of the sample; ``targets`` (lib.targets table,
     default the shipped file); ``progress``: called with (batches done, batches in all) after each
     batch. Out: a :class:`Digest`.
     """
     targets = load_targets() if targets is None else targets
-    seconds = {}
+    executor, workers = _executor(executor)
     listing = load.list_files(folder)
     chunks = [(listing.files[at:at + batch_size],) for at in range(0, len(listing.files), batch_size)]
-    read_chunks = _map(client, _read_without_text, chunks, max_bytes=max_bytes, manifest=listing.manifest)
+    read_chunks = [None] * len(chunks)
+    for i, chunk in _completed(executor, _read_without_text, chunks, workers=workers, max_bytes=max_bytes,
+                               manifest=listing.manifest):
+        read_chunks[i] = chunk
     reads = [read for chunk in read_chunks for read in chunk["reads"]]
     documents, problems = load.assemble(listing, reads)
     documents = documents.drop(columns=["raw_text"])
-    seconds["load"] = sum(chunk["seconds"] for chunk in read_chunks)
+    seconds = {"load": sum(chunk["seconds"] for chunk in read_chunks)}
     file_of = {shown: file for file, (shown, _, _) in zip(listing.files, reads)}
+    del reads, read_chunks
     ok = documents[documents["status"] == "ok"]
     batches = [(ok.iloc[at:at + batch_size], [file_of[path] for path in ok["path"].iloc[at:at + batch_size]])
                for at in range(0, len(ok), batch_size)]
-    digests = _map(client, digest_batch, batches, targets=targets, sample_size=sample_size, seed=seed,
-                   max_bytes=max_bytes, progress=progress)
-    for digest in digests:
+    sample, pairs, counts, peaks = _Sample(sample_size), [], [], {}
+    # Each batch is folded in as it arrives; a batch sent once the sample is full returns only the
+    # units that can still enter it.
+    for _, digest in _completed(executor, digest_batch, batches, workers=workers, progress=progress,
+                                late=lambda: {"below": sample.threshold()}, targets=targets,
+                                sample_size=sample_size, seed=seed, max_bytes=max_bytes):
+        sample.add(digest["units"])
+        pairs.append(digest["pairs"])
+        counts.append(digest["counts"])
         for stage, spent in digest["seconds"].items():
             seconds[stage] = seconds.get(stage, 0.0) + spent
-    units = concat_tables([digest["units"] for digest in digests] or [_no_units()])
-    units = _smallest_keys(units, sample_size).drop(columns=["sample_key"]).reset_index(drop=True)
-    pairs = concat_tables([digest["pairs"] for digest in digests] or [pd.DataFrame(columns=PAIR_COLUMNS)])
-    counts = concat_tables([digest["counts"] for digest in digests] or [pd.DataFrame(columns=COUNT_COLUMNS)])
+        peaks[digest["pid"]] = max(peaks.get(digest["pid"], 0.0), digest["peak_mb"])
+    pairs = concat_tables(pairs or [pd.DataFrame(columns=PAIR_COLUMNS)])
+    counts = concat_tables(counts or [pd.DataFrame(columns=COUNT_COLUMNS)])
     documents = documents.merge(counts, on="doc_id", how="left")
     for column in COUNT_COLUMNS[1:]:
         documents[column] = documents[column].fillna(0).astype("int64")
-    peaks = {}
-    for digest in digests:
-        peaks[digest["pid"]] = max(peaks.get(digest["pid"], 0.0), digest["peak_mb"])
-    return Digest(documents, problems, units,
+    return Digest(documents, problems, sample.units(),
                   pairs.sort_values(PAIR_KEY, kind="stable").reset_index(drop=True),
                   int(counts["n_units"].sum()), seconds, peaks)
 
 
-def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed, max_bytes) -> dict:
+class _Sample:
+    """The ``size`` units with the smallest sample keys among those added so far."""
+
+    def __init__(self, size):
+        self.size, self.kept = size, _no_units()
+
+    def add(self, units):
+        self.kept = _smallest_keys(concat_tables([self.kept, units]), self.size)
+
+    def threshold(self):
+        """The largest key a unit may have and still enter the sample (None: any)."""
+        return int(self.kept["sample_key"].iloc[-1]) if len(self.kept) >= self.size else None
+
+    def units(self):
+        return self.kept.drop(columns=["sample_key"]).reset_index(drop=True)
+
+
+def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed, max_bytes,
+                 below=None) -> dict:
     """The per-article stages of one batch: ``batch`` holds the documents rows (without raw text)
     of ``files``, the listing entries they were read from. Returns a dict of units (the batch's
-    ``sample_size`` units with the smallest sample keys), pairs, counts, seconds per stage, and
-    this process's pid and peak memory."""
+    ``sample_size`` units with the smallest sample keys, none above ``below``), pairs, counts,
+    seconds per stage, and this process's pid and peak memory."""
     seconds = {}
     clock = time.perf_counter()
 
@@ -141,6 +169,8 @@ def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed
     counts = pd.DataFrame({"doc_id": batch["doc_id"]}).merge(doc_meta[["doc_id", "clean_chars"]], on="doc_id", how="left")
     for column, table in (("n_paragraphs", paragraphs), ("n_sentences", sentences), ("n_units", units)):
         counts[column] = counts["doc_id"].map(table.groupby("doc_id").size())
+    if below is not None:
+        units = units[units["sample_key"] <= below]
     return {"units": _smallest_keys(units, sample_size), "pairs": pairs, "counts": counts,
             "seconds": seconds, "pid": os.getpid(),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
@@ -180,36 +210,45 @@ def _no_units():
                                  "text", "tokens", "sample_key"])
 
 
-def _map(client, function, calls, *, progress=None, **settings):
-    """[function(*arguments, **settings) for arguments in calls], in order: in this process, or as
-    tasks on ``client`` with at most two per worker in flight (so finished results, not queued
-    inputs, fill the client's memory). ``progress(done, total)`` after each call."""
-    if client is None:
-        results = []
-        for done, arguments in enumerate(calls, 1):
-            results.append(function(*arguments, **settings))
+def _completed(executor, function, calls, *, workers=1, progress=None, late=None, **settings):
+    """Yield (index, function(*arguments, **settings, **late())) for every arguments in ``calls``:
+    in order in this process (``executor`` None), or as they finish on ``executor``, at most two
+    per worker (of ``workers``) in flight (so finished results, not queued inputs, fill this
+    process's memory).
+    ``late()`` gives settings read when each call is sent; ``progress(done, total)`` runs after
+    each call."""
+    late = late or dict
+    if executor is None:
+        for i, arguments in enumerate(calls):
+            yield i, function(*arguments, **settings, **late())
             if progress:
-                progress(done, len(calls))
-        return results
-    from distributed import as_completed
-
-    results, pending = [None] * len(calls), iter(enumerate(calls))
-    index_of = {}
-    queue = as_completed()
+                progress(i + 1, len(calls))
+        return
+    pending, running = iter(enumerate(calls)), {}
 
     def submit():
         for i, arguments in pending:
-            future = client.submit(function, *arguments, **settings, pure=False)
-            index_of[future.key] = i
-            queue.add(future)
+            running[executor.submit(function, *arguments, **settings, **late())] = i
             return
 
-    for _ in range(2 * max(1, len(client.scheduler_info()["workers"]))):
+    for _ in range(2 * workers):
         submit()
-    for done, future in enumerate(queue, 1):
-        results[index_of.pop(future.key)] = future.result()
-        future.release()
-        submit()
-        if progress:
-            progress(done, len(calls))
-    return results
+    done = 0
+    while running:
+        finished, _ = wait(running, return_when=FIRST_COMPLETED)
+        for future in finished:
+            done += 1
+            yield running.pop(future), future.result()
+            submit()
+            if progress:
+                progress(done, len(calls))
+
+
+def _executor(executor):
+    """(concurrent.futures executor or None, its number of workers) for ``executor``: a
+    distributed.Client becomes its executor; another executor is taken to use every core."""
+    if executor is None:
+        return None, 1
+    if hasattr(executor, "get_executor"):
+        return executor.get_executor(pure=False), max(1, len(executor.scheduler_info()["workers"]))
+    return executor, os.cpu_count() or 1

@@ -60,7 +60,7 @@ def test_dask_stance_equals_single_process(single, client):
 
 
 def test_dask_digest_equals_single_process(client):
-    single, on_dask = digest_folder(MINI, batch_size=2), digest_folder(MINI, batch_size=2, client=client)
+    single, on_dask = digest_folder(MINI, batch_size=2), digest_folder(MINI, batch_size=2, executor=client)
     assert len(on_dask.pairs) > 0
     for table in ("documents", "problems", "units", "pairs"):
         pd.testing.assert_frame_equal(getattr(on_dask, table), getattr(single, table), check_exact=True)

@@ -1,4 +1,5 @@
 """The bounded-memory pass (lib.stream) keeps what load_corpus would give, for the articles it keeps."""
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -69,6 +70,13 @@ def test_the_sample_does_not_depend_on_the_batches():
     other_seed = digest_folder(MINI, batch_size=50, sample_size=10, seed=4)
     assert set(zip(other_seed.units["doc_id"], other_seed.units["para_idx"])) != set(
         zip(small.units["doc_id"], small.units["para_idx"]))
+
+
+def test_a_process_pool_gives_the_same_digest(digest):
+    with ProcessPoolExecutor(2) as pool:
+        pooled = digest_folder(MINI, batch_size=2, executor=pool)
+    for table in ("documents", "problems", "units", "pairs"):
+        pd.testing.assert_frame_equal(getattr(pooled, table), getattr(digest, table), check_exact=True)
 
 
 def test_bad_files_are_recorded_as_read_folder_records_them(tmp_path):
