@@ -5,7 +5,8 @@ temporary folder (paragraphs resampled from ``seeds/`` with generated page furni
 near duplicates and a share of Chinese text; fixed seed, nothing downloaded), runs the workbench's
 stages on each, and prints per size and stage: wall time, articles per second and the process's
 peak resident memory so far (``resource.getrusage``: a high-water mark, so it never goes down; the
-``rss_mb`` column is the memory in use when the stage ended). In the same process and on the same
+``rss_mb`` column is the memory in use when the stage ended); each size runs in a new process, so
+no size inherits the memory of the one before. In the same process and on the same
 files it runs the pipeline a user would otherwise write (read each file whole, split sentences on a
 regex, scikit-learn's topic-extraction example: online LDA over the unsegmented documents) and
 prints our time as a ratio to it. Results go to ``data/bench/latest.csv`` and a log-log figure of
@@ -28,10 +29,11 @@ summed task time (``task_s``, the seconds spent in it, by the workers on a pool 
 add up to the phase's wall time.
 
 Memory: ``rss_mb`` / ``peak_rss_mb`` are this (client) process only. ``workers_peak_mb`` is the sum of
-each worker process's own high-water mark (``getrusage`` inside the worker). ``tree_peak_mb`` in the
-summary is the largest total resident memory of this process and all its child processes (the
-workers) sampled every 0.1 s with psutil during our pipeline: the figure to hold against a memory
-budget (sampling can miss a spike shorter than 0.1 s).
+each worker process's own high-water mark (``getrusage`` inside the worker; a forked worker's
+count includes the pages it shares with this process). ``tree_peak_mb`` in the summary is the
+largest total proportional memory (PSS) of this process and all its child processes (the workers)
+sampled every 0.1 s with psutil during our pipeline: the figure to hold against a memory budget
+(sampling can miss a spike shorter than 0.1 s).
 """
 import argparse
 import multiprocessing
@@ -156,7 +158,11 @@ def default_workers() -> int:
 
 
 class TreeMemory:
-    """Peak total RSS of this process and its descendants, sampled in a thread (psutil)."""
+    """Peak total memory of this process and its descendants, sampled in a thread (psutil).
+
+    Each process counts its proportional set size (PSS: pages shared with other processes, as a
+    forked worker shares its parent's, are divided among them), so the sum is the memory the tree
+    really holds; where PSS cannot be read, its resident set size."""
 
     def __init__(self, interval=0.1):
         self.interval, self.peak_mb = interval, float("nan")
@@ -168,9 +174,12 @@ class TreeMemory:
         total = 0
         for proc in [me] + me.children(recursive=True):
             try:
-                total += proc.memory_info().rss
-            except psutil.Error:
-                pass
+                total += proc.memory_full_info().pss
+            except (psutil.Error, AttributeError):
+                try:
+                    total += proc.memory_info().rss
+                except psutil.Error:
+                    pass
         self.peak_mb = max(self.peak_mb if self.peak_mb == self.peak_mb else 0, total / 2**20)
 
     def _loop(self):
@@ -349,6 +358,23 @@ def _run_ours_on(path, folder, timer, figures, seed):
         stop()
 
 
+def _in_fresh_process(n_articles, paths) -> pd.DataFrame:
+    """:func:`bench_size` in a new Python process, so that no size inherits the memory of the one
+    before (a high-water mark never goes down, and forked workers start with their parent's pages)."""
+    with tempfile.TemporaryDirectory(prefix="workbench-bench-rows-") as tmp:
+        out = Path(tmp) / "rows.csv"
+        child = multiprocessing.get_context("spawn").Process(target=_bench_to_csv, args=(n_articles, paths, out))
+        child.start()
+        child.join()
+        if child.exitcode != 0:
+            raise SystemExit(f"the benchmark of {n_articles:,} articles stopped (exit code {child.exitcode})")
+        return pd.read_csv(out)
+
+
+def _bench_to_csv(n_articles, paths, out):
+    bench_size(n_articles, paths=paths).to_csv(out, index=False)
+
+
 def _measured(timer, run):
     """Run, recording the memory after each stage finishes (stages may interleave in batches)."""
     marks = {}
@@ -444,7 +470,7 @@ def main(argv=None) -> int:
     for n in sizes:
         print(f"--- {n:,} articles; our per-article stages on: "
               + ", ".join(map(path_name, paths)), flush=True)
-        rows = bench_size(n, paths=paths)
+        rows = _in_fresh_process(n, paths)
         print(rows.drop(columns=["articles"]).to_string(index=False), flush=True)
         results.append(rows)
         table = pd.concat(results, ignore_index=True)
