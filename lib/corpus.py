@@ -120,12 +120,23 @@ def clean_and_segment(documents, *, progress=False):
               disable=not progress) as bar:
         for start in range(0, max(len(documents), 1), BATCH_SIZE):
             batch = documents.iloc[start:start + BATCH_SIZE]
-            paragraphs, removed, doc_meta = clean.clean_documents(batch)
-            paragraphs = segment.detect_languages(paragraphs)
-            sentences = segment.split_sentences(paragraphs)
-            parts.append((paragraphs, removed, doc_meta, sentences, segment.tokenize(sentences)))
+            parts.append(process_batch(batch))
             bar.update(len(batch))
     return tuple(concat_tables(tables) for tables in zip(*parts))
+
+
+def process_batch(documents, *, lap=None):
+    """The per-article stages of one batch: (paragraphs, removed, doc_meta, sentences, tokens).
+    ``lap(stage)`` is called as clean, segment and tokenize finish (for timing)."""
+    lap = lap or (lambda stage: None)
+    paragraphs, removed, doc_meta = clean.clean_documents(documents)
+    lap("clean")
+    paragraphs = segment.detect_languages(paragraphs)
+    sentences = segment.split_sentences(paragraphs)
+    lap("segment")
+    tokens = segment.tokenize(sentences)
+    lap("tokenize")
+    return paragraphs, removed, doc_meta, sentences, tokens
 
 
 def concat_tables(frames):

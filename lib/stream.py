@@ -41,8 +41,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from lib import clean, load, segment, topics
-from lib.corpus import Corpus, concat_tables
+from lib import load, topics
+from lib.corpus import Corpus, concat_tables, process_batch
 from lib.distributed import score_stance
 from lib.errors import CorpusError
 from lib.stance import PAIR_KEY
@@ -152,13 +152,7 @@ def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed
     batch = batch.assign(raw_text=[_reread(file, sha256, max_bytes)
                                    for file, sha256 in zip(files, batch["sha256"])])
     lap("load")
-    paragraphs, removed, doc_meta = clean.clean_documents(batch)
-    lap("clean")
-    paragraphs = segment.detect_languages(paragraphs)
-    sentences = segment.split_sentences(paragraphs)
-    lap("segment")
-    tokens = segment.tokenize(sentences)
-    lap("tokenize")
+    paragraphs, removed, doc_meta, sentences, tokens = process_batch(batch, lap=lap)
     pairs = score_stance(sentences, targets)[PAIR_COLUMNS]
     lap("stance scoring")
     batch_corpus = Corpus(batch.drop(columns=["raw_text"]), paragraphs, sentences, tokens, removed,
