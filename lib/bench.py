@@ -32,8 +32,9 @@ Memory: ``rss_mb`` / ``peak_rss_mb`` are this (client) process only. ``workers_p
 each worker process's own high-water mark (``getrusage`` inside the worker; a forked worker's
 count includes the pages it shares with this process). ``tree_peak_mb`` in the summary is the
 largest total proportional memory (PSS) of this process and all its child processes (the workers)
-sampled every 0.1 s with psutil during our pipeline: the figure to hold against a memory budget
-(sampling can miss a spike shorter than 0.1 s).
+sampled with psutil during our pipeline, every 0.25 s or 25 times the cost of one sample if that
+is longer (:class:`TreeMemory`): the figure to hold against a memory budget (sampling can miss a
+spike shorter than the interval).
 """
 import argparse
 import multiprocessing
@@ -162,14 +163,24 @@ class TreeMemory:
 
     Each process counts its proportional set size (PSS: pages shared with other processes, as a
     forked worker shares its parent's, are divided among them), so the sum is the memory the tree
-    really holds; where PSS cannot be read, its resident set size."""
+    really holds; where PSS cannot be read, its resident set size.
 
-    def __init__(self, interval=0.1):
+    Reading PSS makes the kernel walk every page of every process: about 15-20 ms for a 1 GB tree,
+    CPU taken from the pipeline being measured (with a fixed 0.1 s interval, three A/B runs of the
+    10,000-article digest on 2 cores took 0-15 % longer than unmonitored ones; noisy). So the
+    thread waits at least ``COST_FACTOR`` times as long as its last sample took, keeping its own
+    share of one core under 1 / COST_FACTOR."""
+
+    COST_FACTOR = 25
+
+    def __init__(self, interval=0.25):
         self.interval, self.peak_mb = interval, float("nan")
         self._stop = threading.Event()
+        self._wait = interval
 
     def _sample(self):
         import psutil
+        start = time.perf_counter()
         me = psutil.Process()
         total = 0
         for proc in [me] + me.children(recursive=True):
@@ -181,9 +192,10 @@ class TreeMemory:
                 except psutil.Error:
                     pass
         self.peak_mb = max(self.peak_mb if self.peak_mb == self.peak_mb else 0, total / 2**20)
+        self._wait = max(self.interval, self.COST_FACTOR * (time.perf_counter() - start))
 
     def _loop(self):
-        while not self._stop.wait(self.interval):
+        while not self._stop.wait(self._wait):
             self._sample()
 
     def __enter__(self):
