@@ -18,6 +18,7 @@ import re
 import jieba
 import pandas as pd
 import pysbd
+from pysbd.lang.english import English
 
 from lib.errors import WorkbenchError
 from lib.offsets import raw_offset
@@ -58,15 +59,18 @@ _ZH_SENTENCE_END = re.compile(r"[。！？!?]+[」』”’）)】》\"']*")
 # A full stop, ! or ? followed by space somewhere inside the text: only then can it hold several
 # English sentences.
 _POSSIBLE_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*\s+\S")
-# An unmistakable English sentence end: a terminator after a lower-case word of two or more letters,
-# a capitalised word of seven or more (abbreviations are shorter), a number of two or more digits or
-# a closing bracket, then a capitalised word (or an opening quote or bracket and one). Cutting
-# there first keeps the slow pysbd to short chunks, and to chunks that still hold an ambiguous stop.
+# An unmistakable English sentence end: a terminator after a lower-case word of two or more letters
+# that is no abbreviation, a capitalised word or acronym of two or more characters that pysbd does
+# not list as an abbreviation (so pysbd would end the sentence there too: "China.", "GPUs.", "R1."),
+# a number of two or more digits, a percentage or a closing bracket; then a capitalised word,
+# maybe after an opening quote or bracket, or after the dash or bullet of a list run into the
+# paragraph. Cutting there first keeps the slow pysbd to the chunks that still hold an ambiguous stop.
 _CLEAR_SENTENCE_END = re.compile(
-    r"(?:\b(?P<word>[a-z]{2,}|[A-Z][A-Za-z]{6,})|(?<=\s)\d{2,}|\))"
-    r"[.!?]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z])")
+    r"(?:\b(?P<word>[a-z]{2,})|\b(?P<name>[A-Z][A-Za-z\d]+)|(?<=\s)\d{2,}|(?<=\d)%|\))"
+    r"[.!?]+[\"”’)\]]*\s+(?=(?:[-–—•]\s+)?[\"“‘(\[]?[A-Z])")
 _LOWERCASE_ABBREVIATIONS = frozenset(
     "al approx ca cf dept ed eds esp est etc excl fig figs govt incl misc pp vol vols vs".split())
+_PYSBD_ABBREVIATIONS = frozenset(English.Abbreviation.ABBREVIATIONS)
 _EN_SEGMENTER = pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 _ACRONYM = r"(?:[A-Za-z]\.){2,}"
@@ -412,7 +416,9 @@ def _clear_sentence_ends(text: str) -> list[int]:
     for match in _CLEAR_SENTENCE_END.finditer(text):
         depth += text.count("(", scanned, match.end()) - text.count(")", scanned, match.end())
         scanned = match.end()
-        if match.group("word") not in _LOWERCASE_ABBREVIATIONS and depth <= 0:
+        name = match.group("name")
+        if (depth <= 0 and match.group("word") not in _LOWERCASE_ABBREVIATIONS
+                and (name is None or name.lower() not in _PYSBD_ABBREVIATIONS)):
             cuts.append(match.end())
     return cuts
 

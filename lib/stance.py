@@ -752,12 +752,46 @@ def find_pairs(sentences: pd.DataFrame, *, kinds=DEFAULT_KINDS, include_ai_trans
     return pairs[PAIR_COLUMNS].sort_values(PAIR_KEY, kind="stable").reset_index(drop=True)
 
 
+def gold_alignment(gold: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
+    """Where the text each gold pair was labelled on lies in today's corpus.
+
+    In: ``gold`` with pair_id, doc_id, para_idx, sent_idx and the labelled text in ``sentence``;
+    the corpus ``sentences``. Out: pair_id, doc_id, para_idx, sent_idx and n_sentences: how many
+    consecutive corpus sentences, from sent_idx on, make up that text (whitespace aside). 1 while
+    cleaning and segmentation are unchanged; more when the segmenter now splits the labelled
+    passage (its label then stays on the passage's first sentence: :func:`label_pairs` leaves the
+    later ones unlabelled); 0 when the text is no longer there.
+
+    >>> gold = pd.DataFrame({"pair_id": ["p0"], "doc_id": ["d"], "para_idx": [0], "sent_idx": [0],
+    ...                      "sentence": ["It works. It ships."]})
+    >>> sentences = pd.DataFrame({"doc_id": ["d", "d"], "para_idx": [0, 0], "sent_idx": [0, 1],
+    ...                           "text": ["It works.", "It ships."]})
+    >>> gold_alignment(gold, sentences)["n_sentences"].tolist()
+    [2]
+    """
+    texts = {}
+    for doc_id, para_idx, sent_idx, text in zip(*(sentences[column].tolist() for column in (
+            "doc_id", "para_idx", "sent_idx", "text"))):
+        texts.setdefault((doc_id, para_idx), {})[sent_idx] = " ".join(str(text).split())
+    counts = []
+    for doc_id, para_idx, sent_idx, labelled in zip(*(gold[column].tolist() for column in (
+            "doc_id", "para_idx", "sent_idx", "sentence"))):
+        paragraph, wanted, found, n = texts.get((doc_id, para_idx), {}), " ".join(str(labelled).split()), "", 0
+        while len(found) < len(wanted) and sent_idx + n in paragraph:
+            found = f"{found} {paragraph[sent_idx + n]}".strip()
+            n += 1
+        counts.append(n if found == wanted else 0)
+    located = gold[["pair_id", "doc_id", "para_idx", "sent_idx"]].copy()
+    located["n_sentences"] = counts
+    return located
+
+
 def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, gold=None,
                 seed: int = 0) -> pd.DataFrame:
     """Label every pair with ``method``; returns ``pairs`` plus label and label_source.
 
     ``method``: 'gold' (the gold label; pairs without one are dropped and counted in the returned
-    frame's ``attrs['unlabelled']``), 'window' (the transparent scorer, with its evidence),
+    frame's ``attrs['unlabelled']``; see :func:`gold_alignment` for passages now split), 'window' (the transparent scorer, with its evidence),
     'tfidf_logreg' (trained on all of ``gold``) or 'majority'. label_source says which.
     """
     labelled = pairs.copy()

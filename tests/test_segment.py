@@ -149,6 +149,23 @@ def test_english_splits_agree_with_pysbd_alone_outside_quotations():
         assert sentence_texts(line) == expected
 
 
+def test_short_names_acronyms_and_run_in_lists_end_sentences_where_pysbd_would():
+    # Cut before pysbd ever sees them; listed abbreviations ("Gen.", "Dr.") are left to pysbd.
+    text = ("Chips went to Meta. GPUs were scarce. Output rose 36%. Then Gen. Ortiz met "
+            "Dr. Lin. Sales of the R1. Prices fell. - Costs rose. • Margins held.")
+    expected = ["Chips went to Meta.", "GPUs were scarce.", "Output rose 36%.",
+                "Then Gen. Ortiz met Dr. Lin.", "Sales of the R1.",
+                "Prices fell.", "- Costs rose.", "• Margins held."]
+    assert sentence_texts(text) == expected
+    pysbd_alone = pysbd.Segmenter(language="en", clean=False).segment(text.split(" - ")[0])
+    assert [sentence.strip() for sentence in pysbd_alone] == expected[:6]
+
+
+def test_quoted_passage_is_split_after_a_short_name():
+    text = '"The app now runs on Kimi. Some teams use it daily," she said.'
+    assert sentence_texts(text) == ['"The app now runs on Kimi.', 'Some teams use it daily," she said.']
+
+
 def test_spaced_dots_neither_lose_characters_nor_make_punctuation_sentences():
     # pysbd splits "...." into "." and "..." with overlapping spans; offsets are found anew.
     text = "Sales slowed .... Then they recovered. Fine."

@@ -283,3 +283,17 @@ def test_label_pairs_takes_gold_labels_or_a_method_and_says_which():
     assert scored["label"].tolist() == ["FAVOR", "AGAINST"]
     with pytest.raises(stance.StanceError):
         stance.label_pairs(pairs, "astrology", sentences=sentences)
+
+
+def test_gold_alignment_finds_labelled_text_whole_split_or_gone():
+    sentences = pd.DataFrame({"doc_id": "d", "para_idx": [0, 0, 0, 1],
+                              "sent_idx": [0, 1, 2, 0],
+                              "text": ["Open models won.", "Buyers  agreed.", "Prices fell.",
+                                       "Chips are scarce."]})
+    gold = pd.DataFrame({"pair_id": ["same", "split", "edited", "elsewhere"], "doc_id": "d",
+                         "para_idx": [1, 0, 0, 0], "sent_idx": [0, 0, 1, 2],
+                         "sentence": ["Chips are scarce.", "Open models won. Buyers agreed.",
+                                      "Buyers agreed, mostly.", "Chips are scarce."]})
+    located = stance.gold_alignment(gold, sentences)
+    assert located["pair_id"].tolist() == ["same", "split", "edited", "elsewhere"]
+    assert located["n_sentences"].tolist() == [1, 2, 0, 0]
