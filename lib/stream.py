@@ -12,8 +12,11 @@ batch and keeps only
 - ``pairs``: every (sentence, target) pair scored by the window method (lib.stance), with its
   provenance (doc_id, para_idx, sent_idx, voice) but not its text;
 - ``n_units``: how many topic units the whole corpus has (the sample's population);
-- ``task_seconds``: seconds spent per stage (load, clean, segment, tokenize, stance scoring),
-  summed over batches: on a cluster, the workers' time, not the wall time.
+- ``topics``: given ``topic_model`` (a lib.topics.TopicModel, e.g. fitted on the sample of an
+  earlier pass), every topic unit's dominant topic under it (lib.topics.assign_topics): the
+  "apply" step of sample, then fit, then apply; empty otherwise;
+- ``task_seconds``: seconds spent per stage (load, clean, segment, tokenize, stance scoring, topic
+  assignment), summed over batches: on a cluster, the workers' time, not the wall time.
 
 Files are read twice: once to list and describe them (doc_ids, duplicates, metadata need the whole
 folder), then again inside the batch that cleans them, so no raw text outlives its batch. A file
@@ -31,6 +34,8 @@ finished digests.
 
 >>> digest = digest_folder("path/to/archive", sample_size=5000)        # doctest: +SKIP
 >>> sweep = topics.sweep_k(digest.units, [5, 10, 15, 20], models=("nmf",))  # doctest: +SKIP
+>>> model = topics.fit_topics(digest.units, topics.choose_k(sweep)[0])  # doctest: +SKIP
+>>> every = digest_folder("path/to/archive", topic_model=model, stance=False).topics  # doctest: +SKIP
 """
 import hashlib
 import os
@@ -53,6 +58,7 @@ SAMPLE_SIZE = topics.SWEEP_MAX_UNITS
 STAGES = ("load", "clean", "segment", "tokenize", "stance scoring")
 PAIR_COLUMNS = [*PAIR_KEY, "voice", "label", "score"]
 COUNT_COLUMNS = ["doc_id", "clean_chars", "n_paragraphs", "n_sentences", "n_units"]
+TOPIC_COLUMNS = ["doc_id", "para_idx", "topic", "share", "n_known"]
 
 
 @dataclass
@@ -64,19 +70,23 @@ class Digest:
     units: pd.DataFrame
     pairs: pd.DataFrame
     n_units: int
+    topics: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TOPIC_COLUMNS))
     task_seconds: dict = field(default_factory=dict)
     workers_peak_mb: dict = field(default_factory=dict)
 
 
 def digest_folder(folder, *, executor=None, batch_size=BATCH_SIZE, sample_size=SAMPLE_SIZE, seed=0,
-                  targets=None, max_bytes=5_000_000, progress=None) -> Digest:
+                  targets=None, max_bytes=5_000_000, progress=None, topic_model=None,
+                  stance=True) -> Digest:
     """Read, clean, segment, tokenize and score every article of ``folder`` in batches.
 
     In: the folder; ``executor`` (None: this process; a concurrent.futures executor, e.g.
     ``ProcessPoolExecutor(2)``; or a distributed.Client); ``batch_size`` articles per batch;
     ``sample_size`` topic units to keep; ``seed`` of the sample; ``targets`` (lib.targets table,
     default the shipped file); ``progress``: called with (batches done, batches in all) after each
-    batch. Out: a :class:`Digest`.
+    batch; ``topic_model``: assign every topic unit its topic under this model; ``stance``: False
+    skips stance scoring (``pairs`` stays empty), e.g. on a second pass that only assigns topics.
+    Out: a :class:`Digest`.
     """
     targets = load_targets() if targets is None else targets
     executor, workers = _executor(executor)
@@ -95,26 +105,31 @@ def digest_folder(folder, *, executor=None, batch_size=BATCH_SIZE, sample_size=S
     ok = documents[documents["status"] == "ok"]
     batches = [(ok.iloc[at:at + batch_size], [file_of[path] for path in ok["path"].iloc[at:at + batch_size]])
                for at in range(0, len(ok), batch_size)]
-    sample, pairs, counts, peaks = _Sample(sample_size), [], [], {}
+    sample, pairs, counts, assigned, peaks = _Sample(sample_size), [], [], [], {}
     # Each batch is folded in as it arrives; a batch sent once the sample is full returns only the
     # units that can still enter it.
     for _, digest in _completed(executor, digest_batch, batches, workers=workers, progress=progress,
                                 late=lambda: {"below": sample.threshold()}, targets=targets,
-                                sample_size=sample_size, seed=seed, max_bytes=max_bytes):
+                                sample_size=sample_size, seed=seed, max_bytes=max_bytes,
+                                topic_model=topic_model, stance=stance):
         sample.add(digest["units"])
         pairs.append(digest["pairs"])
         counts.append(digest["counts"])
+        assigned.append(digest["topics"])
         for stage, spent in digest["seconds"].items():
             seconds[stage] = seconds.get(stage, 0.0) + spent
         peaks[digest["pid"]] = max(peaks.get(digest["pid"], 0.0), digest["peak_mb"])
     pairs = concat_tables(pairs or [pd.DataFrame(columns=PAIR_COLUMNS)])
     counts = concat_tables(counts or [pd.DataFrame(columns=COUNT_COLUMNS)])
+    assigned = concat_tables(assigned or [pd.DataFrame(columns=TOPIC_COLUMNS)])
     documents = documents.merge(counts, on="doc_id", how="left")
     for column in COUNT_COLUMNS[1:]:
         documents[column] = documents[column].fillna(0).astype("int64")
     return Digest(documents, problems, sample.units(),
                   pairs.sort_values(PAIR_KEY, kind="stable").reset_index(drop=True),
-                  int(counts["n_units"].sum()), seconds, peaks)
+                  int(counts["n_units"].sum()),
+                  assigned.sort_values(["doc_id", "para_idx"], kind="stable").reset_index(drop=True),
+                  seconds, peaks)
 
 
 class _Sample:
@@ -135,11 +150,12 @@ class _Sample:
 
 
 def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed, max_bytes,
-                 below=None) -> dict:
+                 below=None, topic_model=None, stance=True) -> dict:
     """The per-article stages of one batch: ``batch`` holds the documents rows (without raw text)
     of ``files``, the listing entries they were read from. Returns a dict of units (the batch's
-    ``sample_size`` units with the smallest sample keys, none above ``below``), pairs, counts,
-    seconds per stage, and this process's pid and peak memory."""
+    ``sample_size`` units with the smallest sample keys, none above ``below``), pairs (empty
+    without ``stance``), counts, topics (every unit's topic under ``topic_model``, empty without
+    one), seconds per stage, and this process's pid and peak memory."""
     seconds = {}
     clock = time.perf_counter()
 
@@ -153,8 +169,11 @@ def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed
                                    for file, sha256 in zip(files, batch["sha256"])])
     lap("load")
     paragraphs, removed, doc_meta, sentences, tokens = process_batch(batch, lap=lap)
-    pairs = score_stance(sentences, targets)[PAIR_COLUMNS]
-    lap("stance scoring")
+    if stance:
+        pairs = score_stance(sentences, targets)[PAIR_COLUMNS]
+        lap("stance scoring")
+    else:
+        pairs = pd.DataFrame(columns=PAIR_COLUMNS)
     batch_corpus = Corpus(batch.drop(columns=["raw_text"]), paragraphs, sentences, tokens, removed,
                           pd.DataFrame())
     units = topics.topic_units(batch_corpus)
@@ -163,10 +182,14 @@ def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed
     counts = pd.DataFrame({"doc_id": batch["doc_id"]}).merge(doc_meta[["doc_id", "clean_chars"]], on="doc_id", how="left")
     for column, table in (("n_paragraphs", paragraphs), ("n_sentences", sentences), ("n_units", units)):
         counts[column] = counts["doc_id"].map(table.groupby("doc_id").size())
+    assigned = pd.DataFrame(columns=TOPIC_COLUMNS)
+    if topic_model is not None and len(units):
+        assigned = topics.assign_topics(topic_model, units)
+        lap("topic assignment")
     if below is not None:
         units = units[units["sample_key"] <= below]
     return {"units": _smallest_keys(units, sample_size), "pairs": pairs, "counts": counts,
-            "seconds": seconds, "pid": os.getpid(),
+            "topics": assigned, "seconds": seconds, "pid": os.getpid(),
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 

@@ -71,7 +71,8 @@ class TopicModel:
     (k x terms, rows in topic order); weights (paragraphs x k, the estimator's raw paragraph-topic
     weights in topic order); doc_topic (the same rows scaled to sum to 1, or all 0 for a paragraph
     with no kept word); keys (doc_id, para_idx of each row); converged (NMF reached its tolerance;
-    always True for batch LDA, which runs a fixed number of passes).
+    always True for batch LDA, which runs a fixed number of passes); estimator_topics (the
+    estimator's own number of each topic, in topic order).
     """
 
     kind: str
@@ -86,6 +87,7 @@ class TopicModel:
     doc_topic: np.ndarray
     keys: pd.DataFrame
     converged: bool
+    estimator_topics: np.ndarray
 
     def top_terms(self, n: int = TOP_N) -> list[list[str]]:
         """The n heaviest terms of each topic, ties broken alphabetically."""
@@ -253,7 +255,40 @@ def fit_topics(units: pd.DataFrame, k: int, *, model: str = "nmf", seed: int = 0
         design=design, topic_term=estimator.components_[order], weights=weights[:, order],
         doc_topic=doc_topic[:, order],
         keys=units[["doc_id", "para_idx"]].reset_index(drop=True), converged=converged,
+        estimator_topics=order,
     )
+
+
+def assign_topics(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
+    """Each paragraph's dominant topic under a model fitted on other paragraphs: the "apply" of
+    sample, then fit, then apply, for corpora too large to fit whole (lib.stream does it batch by
+    batch).
+
+    In: a TopicModel (e.g. fitted on a digest's paragraph sample) and units (doc_id, para_idx,
+    tokens), any number at a time. Words are counted with the model's vocabulary (others are
+    ignored) and weighted with the IDF of the paragraphs it was fitted on; the estimator's
+    ``transform`` then gives the topic weights. Out: doc_id, para_idx, topic (dominant topic in the
+    model's numbering; -1 when the paragraph gets no topic weight, e.g. when none of its words is
+    in the vocabulary), share (that topic's share of the paragraph's weight, 0 for -1), n_known (tokens in the vocabulary).
+    On the paragraphs the model was fitted on, the topics agree with
+    ``model.dominant_topic()`` for nearly every paragraph (transform refits only the paragraph
+    weights, holding the topics fixed).
+    """
+    _check_units(units)
+    vectorizer = CountVectorizer(analyzer=list, lowercase=False, vocabulary=model.vocabulary)
+    counts = vectorizer.transform(units["tokens"]).astype(np.float64)
+    design = TfidfTransformer().fit(model.counts).transform(counts) if model.kind == "nmf" else counts
+    n_known = np.asarray(counts.sum(axis=1)).ravel().astype(np.int64)
+    weights = model.estimator.transform(design)[:, model.estimator_topics]
+    weights[n_known == 0] = 0.0
+    totals = weights.sum(axis=1)
+    has_topic = totals > 0
+    dominant = weights.argmax(axis=1)
+    share = np.divide(weights[np.arange(len(weights)), dominant], totals,
+                      out=np.zeros(len(weights)), where=has_topic)
+    return pd.DataFrame({"doc_id": units["doc_id"].to_numpy(), "para_idx": units["para_idx"].to_numpy(),
+                         "topic": np.where(has_topic, dominant, -1), "share": share,
+                         "n_known": n_known})
 
 
 def _subsamples(n_units: int, n_subsamples: int, seed: int) -> list[np.ndarray]:

@@ -96,3 +96,12 @@ def test_a_file_that_changes_between_the_two_reads_stops_the_run_and_is_named(tm
     with pytest.raises(CorpusError, match="a.txt: the file changed"):
         digest_batch(digest.documents, [listing_entry], targets=load_targets(), sample_size=10, seed=0,
                      max_bytes=5_000_000)
+
+
+def test_a_second_pass_applies_a_topic_model_to_every_unit(corpus, digest):
+    model = topics.fit_topics(digest.units, 2, seed=0)
+    applied = digest_folder(MINI, batch_size=2, topic_model=model, stance=False)
+    assert applied.pairs.empty and digest.topics.empty
+    expected = topics.assign_topics(model, kept_by_both(topics.topic_units(corpus), corpus, applied))
+    pd.testing.assert_frame_equal(kept_by_both(applied.topics, corpus, applied), expected)
+    assert len(applied.topics) == applied.n_units

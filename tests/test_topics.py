@@ -196,3 +196,24 @@ def test_sweep_plan_samples_large_corpora_and_drops_lda_above_its_limit(units):
     assert len(sample) == 10 and not sample.duplicated(["doc_id", "para_idx"]).any()
     pd.testing.assert_frame_equal(sample, again)
     assert set(zip(sample["doc_id"], sample["para_idx"])) <= set(zip(units["doc_id"], units["para_idx"]))
+
+
+def test_assign_topics_applies_a_model_fitted_on_a_sample_to_the_rest(units, model):
+    fitted_on = units["doc_id"].isin(sorted(units["doc_id"].unique())[::2])
+    sample, rest = units[fitted_on].reset_index(drop=True), units[~fitted_on].reset_index(drop=True)
+    sampled_model = fit_topics(sample, 4, seed=0)
+    assigned = topics.assign_topics(sampled_model, rest)
+    assert assigned[["doc_id", "para_idx"]].equals(rest[["doc_id", "para_idx"]])
+    # A paragraph none of whose words made the sample's vocabulary gets no topic; the rest get
+    # their planted theme.
+    known = assigned["topic"] != -1
+    assert known.mean() >= 0.8 and (assigned.loc[~known, "n_known"] == 0).all()
+    assert adjusted_rand_score(rest.loc[known, "theme"], assigned.loc[known, "topic"]) == 1.0
+    assert assigned.loc[known, "share"].between(0, 1, inclusive="right").all()
+    on_its_own = topics.assign_topics(model, units)
+    assert (on_its_own["topic"].to_numpy() == model.dominant_topic()).all()
+
+
+def test_assign_topics_gives_no_topic_to_a_paragraph_of_unknown_words(model):
+    unknown = pd.DataFrame({"doc_id": ["new"], "para_idx": [0], "tokens": [["xyzzy", "plugh"]]})
+    assert topics.assign_topics(model, unknown)[["topic", "share", "n_known"]].values.tolist() == [[-1, 0.0, 0]]
