@@ -12,7 +12,9 @@ the client afterwards, as in the single-process path. The tables equal ``build_c
 
 Topic models are corpus-level: fit them on a sample of paragraphs (a few thousand suffice to find
 the topics; :func:`lib.topics.sweep_k` on ``units.sample(5000)``) and, if every paragraph needs
-its weights, apply the fitted model to the rest partition by partition.
+its weights, apply the fitted model to the rest partition by partition with
+:func:`lib.topics.assign_topics` (:func:`lib.stream.digest_folder` does so batch by batch when
+given ``topic_model``).
 """
 import dask.bag as db
 import pandas as pd
