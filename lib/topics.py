@@ -269,8 +269,8 @@ def assign_topics(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
     ignored) and weighted with the IDF of the paragraphs it was fitted on; the estimator's
     ``transform`` then gives the topic weights. Out: doc_id, para_idx, topic (dominant topic in the
     model's numbering; -1 when the paragraph gets no topic weight, e.g. when none of its words is
-    in the vocabulary), share (that topic's share of the paragraph's weight, 0 for -1), n_known (tokens in the vocabulary).
-    On the paragraphs the model was fitted on, the topics agree with
+    in the vocabulary), share (that topic's share of the paragraph's weight, 0 for -1), n_known
+    (tokens in the vocabulary). On the paragraphs the model was fitted on, the topics agree with
     ``model.dominant_topic()`` for nearly every paragraph (transform refits only the paragraph
     weights, holding the topics fixed).
     """
