@@ -10,7 +10,8 @@ no size inherits the memory of the one before. In the same process and on the sa
 files it runs the pipeline a user would otherwise write (read each file whole, split sentences on a
 regex, scikit-learn's topic-extraction example: online LDA over the unsegmented documents) and
 prints our time as a ratio to it. Results go to ``data/bench/latest.csv`` and a log-log figure of
-time against corpus size per stage, ``data/bench/latest.png``. ``--quick`` runs 1,000 only.
+time against corpus size, ``data/bench/latest.png``: our stages in one panel, the naive pipeline's
+and both totals in the other. ``--quick`` runs 1,000 only.
 
 Our pipeline is :func:`lib.stream.digest_folder` (load, clean, segment, tokenize, stance scoring,
 article by article, keeping a fixed-size paragraph sample and the scored pairs), the NMF topic sweep
@@ -438,29 +439,42 @@ def summarise(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_growth(results: pd.DataFrame):
-    """Log-log time against corpus size, one line per stage (ours solid, naive dashed)."""
+    """Log-log time against corpus size: our stages on the left (one line per stage, a line style
+    per path when several ran), the naive pipeline's on the right beside both pipelines' totals;
+    a dotted slope-1 line on each for reference."""
     import matplotlib.pyplot as plt
 
     use_style()
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    multi = results.loc[results["pipeline"] == "ours", "path"].nunique() > 1
-    for (pipeline, path, stage), rows in results.groupby(["pipeline", "path", "stage"], sort=False):
-        if pipeline == "naive":
-            style, label = "--", f"{stage} (naive)"
-        else:
-            style = ":" if multi and path == "1 process" else "-"
-            label = f"{stage} ({path})"
-        ax.plot(rows["articles"], rows["seconds"].clip(lower=1e-3), marker="o", linestyle=style, label=label)
+    fig, (ours_ax, naive_ax) = plt.subplots(1, 2, figsize=(11, 4.5), sharex=True, sharey=True)
+    ours = results[results["pipeline"] == "ours"]
+    naive = results[results["pipeline"] == "naive"]
+    paths = list(dict.fromkeys(ours["path"]))
+    styles = dict(zip(paths, ["-", "--", ":", "-."]))
+    colours = {stage: f"C{i}" for i, stage in enumerate(dict.fromkeys(ours["stage"]))}
+    for (path, stage), rows in ours.groupby(["path", "stage"], sort=False):
+        label = stage if len(paths) == 1 else f"{stage} ({path})"
+        ours_ax.plot(rows["articles"], rows["seconds"].clip(lower=1e-3), marker="o",
+                     linestyle=styles.get(path, "-"), color=colours[stage], label=label)
+    for i, (stage, rows) in enumerate(naive.groupby("stage", sort=False)):
+        naive_ax.plot(rows["articles"], rows["seconds"].clip(lower=1e-3), marker="o", color=f"C{i}",
+                      label=stage)
+    for (pipeline, path), rows in results.groupby(["pipeline", "path"], sort=False):
+        total = rows.groupby("articles")["seconds"].sum()
+        naive_ax.plot(total.index, total.to_numpy(), marker="s", linewidth=2.2,
+                      color="black" if pipeline == "ours" else "grey",
+                      linestyle=styles.get(path, "-") if pipeline == "ours" else "-",
+                      label=f"{pipeline}, all stages" + (f" ({path})" if pipeline == "ours" and len(paths) > 1 else ""))
     sizes = sorted(results["articles"].unique())
-    if len(sizes) > 1:
-        ax.plot(sizes, [sizes[0] and s / sizes[0] * 0.1 for s in sizes], color="grey", linewidth=0.8,
-                linestyle=":", label="linear (slope 1)")
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("articles")
-    ax.set_ylabel("wall time (s)")
-    ax.set_title("Time per stage against corpus size")
-    ax.legend(fontsize=7, ncol=2)
+    for ax, title in ((ours_ax, "The workbench, per stage"), (naive_ax, "Naive pipeline, and the totals")):
+        if len(sizes) > 1:
+            ax.plot(sizes, [s / sizes[0] * 0.1 for s in sizes], color="grey", linewidth=0.8,
+                    linestyle=":", label="linear (slope 1)")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("articles")
+        ax.set_title(title)
+        ax.legend(fontsize=7)
+    ours_ax.set_ylabel("wall time (s)")
     return fig
 
 
