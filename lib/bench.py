@@ -460,10 +460,11 @@ def plot_growth(results: pd.DataFrame):
                       label=stage)
     for (pipeline, path), rows in results.groupby(["pipeline", "path"], sort=False):
         total = rows.groupby("articles")["seconds"].sum()
+        ours_path = pipeline == "ours" and len(paths) > 1
         naive_ax.plot(total.index, total.to_numpy(), marker="s", linewidth=2.2,
                       color="black" if pipeline == "ours" else "grey",
                       linestyle=styles.get(path, "-") if pipeline == "ours" else "-",
-                      label=f"{pipeline}, all stages" + (f" ({path})" if pipeline == "ours" and len(paths) > 1 else ""))
+                      label=f"{pipeline}, all stages" + (f" ({path})" if ours_path else ""))
     sizes = sorted(results["articles"].unique())
     for ax, title in ((ours_ax, "The workbench, per stage"), (naive_ax, "Naive pipeline, and the totals")):
         if len(sizes) > 1:

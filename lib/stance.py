@@ -776,7 +776,8 @@ def gold_alignment(gold: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     counts = []
     for doc_id, para_idx, sent_idx, labelled in zip(*(gold[column].tolist() for column in (
             "doc_id", "para_idx", "sent_idx", "sentence"))):
-        paragraph, wanted, found, n = texts.get((doc_id, para_idx), {}), " ".join(str(labelled).split()), "", 0
+        paragraph, wanted = texts.get((doc_id, para_idx), {}), " ".join(str(labelled).split())
+        found, n = "", 0
         while len(found) < len(wanted) and sent_idx + n in paragraph:
             found = f"{found} {paragraph[sent_idx + n]}".strip()
             n += 1
@@ -791,8 +792,9 @@ def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, go
     """Label every pair with ``method``; returns ``pairs`` plus label and label_source.
 
     ``method``: 'gold' (the gold label; pairs without one are dropped and counted in the returned
-    frame's ``attrs['unlabelled']``; see :func:`gold_alignment` for passages now split), 'window' (the transparent scorer, with its evidence),
-    'tfidf_logreg' (trained on all of ``gold``) or 'majority'. label_source says which.
+    frame's ``attrs['unlabelled']``; see :func:`gold_alignment` for passages now split), 'window'
+    (the transparent scorer, with its evidence), 'tfidf_logreg' (trained on all of ``gold``) or
+    'majority'. label_source says which.
     """
     labelled = pairs.copy()
     if method == "gold":

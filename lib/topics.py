@@ -95,7 +95,7 @@ class TopicModel:
 
     def dominant_topic(self) -> np.ndarray:
         """Each paragraph's largest-share topic, -1 for a paragraph with no kept word."""
-        return np.where(self.doc_topic.sum(axis=1) > 0, self.doc_topic.argmax(axis=1), -1)
+        return _dominant(self.doc_topic)
 
 
 def topic_units(corpus, *, kinds=DEFAULT_KINDS, include_ai_translated=True, include_ai_written=False):
@@ -247,8 +247,7 @@ def fit_topics(units: pd.DataFrame, k: int, *, model: str = "nmf", seed: int = 0
     _check_k(k, len(units), len(vocabulary), model)
     design = _design(model, counts)
     estimator, weights, converged = _fit(model, k, design, seed, with_weights=True)
-    totals = weights.sum(axis=1, keepdims=True)
-    doc_topic = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    doc_topic = _shares(weights)
     order = np.argsort(-doc_topic.sum(axis=0), kind="stable")
     return TopicModel(
         kind=model, k=k, seed=seed, estimator=estimator, vocabulary=vocabulary, counts=counts,
@@ -281,14 +280,22 @@ def assign_topics(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
     n_known = np.asarray(counts.sum(axis=1)).ravel().astype(np.int64)
     weights = model.estimator.transform(design)[:, model.estimator_topics]
     weights[n_known == 0] = 0.0
-    totals = weights.sum(axis=1)
-    has_topic = totals > 0
-    dominant = weights.argmax(axis=1)
-    share = np.divide(weights[np.arange(len(weights)), dominant], totals,
-                      out=np.zeros(len(weights)), where=has_topic)
+    shares = _shares(weights)
+    dominant = _dominant(shares)
     return pd.DataFrame({"doc_id": units["doc_id"].to_numpy(), "para_idx": units["para_idx"].to_numpy(),
-                         "topic": np.where(has_topic, dominant, -1), "share": share,
+                         "topic": dominant, "share": shares.max(axis=1, initial=0.0),
                          "n_known": n_known})
+
+
+def _shares(weights: np.ndarray) -> np.ndarray:
+    """Paragraph x topic weights scaled so each row sums to 1; all 0 for a row without weight."""
+    totals = weights.sum(axis=1, keepdims=True)
+    return np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+
+
+def _dominant(shares: np.ndarray) -> np.ndarray:
+    """Each row's largest-share topic, -1 for a row without weight."""
+    return np.where(shares.sum(axis=1) > 0, shares.argmax(axis=1), -1)
 
 
 def _subsamples(n_units: int, n_subsamples: int, seed: int) -> list[np.ndarray]:
