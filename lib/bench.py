@@ -461,7 +461,7 @@ def plot_growth(results: pd.DataFrame):
     for (pipeline, path), rows in results.groupby(["pipeline", "path"], sort=False):
         total = rows.groupby("articles")["seconds"].sum()
         ours_path = pipeline == "ours" and len(paths) > 1
-        naive_ax.plot(total.index, total.to_numpy(), marker="s", linewidth=2.2,
+        naive_ax.plot(total.index, total.to_numpy(), marker="s", linewidth=2.2, zorder=1,
                       color="black" if pipeline == "ours" else "grey",
                       linestyle=styles.get(path, "-") if pipeline == "ours" else "-",
                       label=f"{pipeline}, all stages" + (f" ({path})" if ours_path else ""))
