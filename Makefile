@@ -27,10 +27,10 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 install: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
 
 figures: install  ## rerun every notebook in place, then the report; CORPUS=folder [RUN=name]: into data/runs/<name>/
-	$(BIN)/python -m lib.runner $(RUN_ARGS)
+	$(BIN)/python -m lib.report.runner $(RUN_ARGS)
 
 report: install  ## rebuild data/report/index.html (RUN=name: data/runs/<name>/report/) from the executed notebooks
-	$(BIN)/python -m lib.report $(if $(RUN),--run "$(RUN)")
+	$(BIN)/python -m lib.report.pages $(if $(RUN),--run "$(RUN)")
 
 test: install  ## unit tests, the end-to-end run on tests/fixtures/mini_corpus, nbval over every notebook
 	$(BIN)/python -m pytest
@@ -39,7 +39,7 @@ test-fast: install  ## the same without the slow end-to-end run (pytest -m "not 
 	$(BIN)/python -m pytest -m "not slow"
 
 bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only)
-	$(BIN)/python -m lib.bench $(if $(QUICK),--quick)
+	$(BIN)/python -m lib.scale.bench $(if $(QUICK),--quick)
 
 lab: install  ## open JupyterLab in this environment
 	$(BIN)/jupyter lab notebooks/

@@ -8,11 +8,11 @@ needs one module (a parallel worker fitting topic models, say) does not load the
 import importlib
 
 _EXPORTS = {
-    "Corpus": "lib.corpus",
-    "load_corpus": "lib.corpus",
-    "save_figure": "lib.figures",
-    "save_table": "lib.figures",
-    "use_style": "lib.figures",
+    "Corpus": "lib.corpus.build",
+    "load_corpus": "lib.corpus.build",
+    "save_figure": "lib.report.figures",
+    "save_table": "lib.report.figures",
+    "use_style": "lib.report.figures",
 }
 
 __all__ = sorted(_EXPORTS)

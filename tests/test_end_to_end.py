@@ -13,10 +13,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib.corpus import build_corpus
+from lib.corpus.build import build_corpus
 from lib.paths import DATA_DIR, ROOT
-from lib.report import external_resources
-from lib.runner import notebook_paths
+from lib.report.pages import external_resources
+from lib.report.runner import notebook_paths
 
 pytestmark = pytest.mark.slow
 
@@ -39,7 +39,7 @@ def run(tmp_path_factory):
     """Run every notebook on the mini corpus into a fresh run folder; return (folder, process)."""
     folder = tmp_path_factory.mktemp("runs") / "mini"
     before = fingerprint(MINI)
-    result = subprocess.run([sys.executable, "-m", "lib.runner", "--corpus", str(MINI.relative_to(ROOT)),
+    result = subprocess.run([sys.executable, "-m", "lib.report.runner", "--corpus", str(MINI.relative_to(ROOT)),
                              "--output", str(folder), "--no-progress"],
                             cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -1,0 +1,234 @@
+"""Run the notebooks in order, each from a fresh kernel, then build the report (`make figures`).
+
+Two ways to run:
+
+- ``python -m lib.report.runner`` (``make figures``): the committed notebooks are executed in place on
+  their default ``CORPUS_DIR`` (the seeds); figures and tables go to ``data/``, the report to
+  ``data/report/``. Outputs are stored without timing metadata, so a rerun writes the same bytes.
+- ``python -m lib.report.runner --corpus FOLDER [--run NAME]`` (``make figures CORPUS=FOLDER RUN=NAME``):
+  the folder is loaded first (a folder that cannot be used stops the run here, with what to fix),
+  then each notebook runs on it (papermill injects ``CORPUS_DIR`` after its ``parameters`` cell)
+  and is saved to ``data/runs/NAME/notebooks/``; figures, tables and the report go to
+  ``data/runs/NAME/`` (NAME defaults to the folder's name). The committed notebooks and ``data/``
+  are left alone.
+
+Progress goes to the terminal: the stage, the notebook, and progress bars over the articles while
+loading and over the cells (with the current section) while a notebook runs. Bars are shown only
+when stderr is a terminal, and never end up in a notebook's stored outputs. A run goes on past a
+notebook that fails, then says which failed and where to read the traceback.
+
+>>> run_all(ROOT / "tests/fixtures/mini_corpus")  # doctest: +SKIP
+"""
+import argparse
+import ast
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+from papermill.iorw import load_notebook_node
+from papermill.parameterize import parameterize_notebook
+from tqdm import tqdm
+
+from lib.corpus.build import load_corpus
+from lib.errors import CorpusError, ManifestError, WorkbenchError
+from lib.paths import DATA_DIR, ROOT, RUNS_DIR, SEEDS_DIR
+from lib.report.pages import build_report
+
+NOTEBOOKS_DIR = ROOT / "notebooks"
+OUTPUT_VARIABLE = "WORKBENCH_OUTPUT_DIR"  # read by lib.paths in each notebook's kernel
+RUN_SUBFOLDERS = ("notebooks", "figures", "tables", "report")
+MAX_PROBLEMS_SHOWN = 30
+WHAT_TO_FIX = {
+    CorpusError: "CORPUS must be a folder that holds articles as .txt, .md or .html files "
+                 "(subfolders are fine); fix the folder or the path and run again.",
+    ManifestError: "Fix manifest.csv (a CSV with a `file` column, optionally source, title, date, "
+                   "url, language) or move it out of the folder, and run again.",
+}
+
+
+class NotebookError(WorkbenchError):
+    """A notebook stopped with an error in one of its cells."""
+
+
+def notebook_paths(folder=NOTEBOOKS_DIR):
+    """The numbered notebooks (``NN-name.ipynb``) in run order."""
+    return sorted(p for p in Path(folder).glob("[0-9][0-9]-*.ipynb"))
+
+
+def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, progress=False, timeout=600):
+    """Execute one notebook top to bottom in a fresh kernel and save it to ``output`` (default: in place).
+
+    ``parameters`` (name -> value) are injected by papermill after the ``parameters`` cell; names the
+    cell does not define are left out. The kernel runs in ``notebooks/`` with
+    ``WORKBENCH_OUTPUT_DIR=output_dir``, so save_figure / save_table write under ``output_dir``.
+    Raises NotebookError naming the cell and the error; the notebook, with the error in it, is
+    still saved unless that would overwrite the notebook that was run.
+    """
+    path = Path(path)
+    output = path if output is None else Path(output)
+    notebook = nbformat.read(path, as_version=4)
+    wanted = {name: value for name, value in (parameters or {}).items() if _defines(notebook, name)}
+    if wanted:
+        notebook = parameterize_notebook(load_notebook_node(str(path)), wanted)
+    code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+    with tqdm(total=code_cells, desc=f"  {path.stem}", unit="cell", leave=False, disable=not progress) as bar:
+        client = NotebookClient(
+            notebook,
+            timeout=timeout,
+            kernel_name="python3",
+            record_timing=False,
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its warning about local TCP
+            resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
+            on_cell_execute=lambda cell, cell_index: bar.set_postfix_str(_section(notebook, cell_index)),
+            on_cell_complete=lambda cell, cell_index: bar.update(1),
+        )
+        try:
+            client.execute(env={**os.environ, OUTPUT_VARIABLE: str(output_dir)})
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
+            if output != path:
+                output.parent.mkdir(parents=True, exist_ok=True)
+                nbformat.write(notebook, output)
+            cell = next((i for i, c in enumerate(notebook.cells) if _has_error(c)), None)
+            where = f"cell {cell} ({_section(notebook, cell)})" if cell is not None else "a cell"
+            ename = getattr(error, "ename", type(error).__name__)
+            evalue = getattr(error, "evalue", str(error))
+            raise NotebookError(f"{path.name} stopped in {where}: {ename}: {_first_line(evalue)}") from None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, output)
+
+
+def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progress=False):
+    """Load the corpus, run every notebook in order, build the report; return the failures.
+
+    ``corpus=None`` runs the notebooks in place on their default corpus (the seeds) and writes to
+    ``data/``; a folder runs them on that folder into ``output_dir`` (default
+    ``data/runs/<folder name>/``). Raises CorpusError / ManifestError, before any notebook runs,
+    when the folder cannot be used. Returns a list of NotebookError messages (empty when every
+    notebook ran through).
+    """
+    paths = notebook_paths(notebooks_dir)
+    in_place = corpus is None
+    if in_place:
+        output_dir = Path(output_dir or DATA_DIR)
+        folder = SEEDS_DIR
+    else:
+        folder = Path(corpus).resolve()
+        output_dir = Path(output_dir or RUNS_DIR / folder.name).resolve()
+
+    _say(f"[1/3] loading {_shown(folder)}")
+    loaded = load_corpus(folder, progress=progress)
+    documents, problems = loaded.documents, loaded.problems
+    _say(f"      {len(documents)} files loaded, {(documents['status'] == 'ok').sum()} kept for analysis, "
+         f"{len(problems)} problems (listed at the end)")
+    if not in_place:
+        for name in RUN_SUBFOLDERS:  # what an earlier run of the same name left, once the folder loaded
+            shutil.rmtree(output_dir / name, ignore_errors=True)
+
+    failures = []
+    for number, path in enumerate(paths, start=1):
+        _say(f"[2/3] notebook {number}/{len(paths)}: {path.name}")
+        started = time.perf_counter()
+        output = None if in_place else output_dir / "notebooks" / path.name
+        parameters = None if in_place else {"CORPUS_DIR": str(folder)}
+        try:
+            run_notebook(path, output=output, parameters=parameters, output_dir=output_dir, progress=progress)
+        except NotebookError as error:
+            failures.append(str(error))
+            _say(f"      FAILED: {error}")
+            continue
+        _say(f"      done in {time.perf_counter() - started:.1f} s")
+
+    _say("[3/3] building the report")
+    index = build_report(output_dir, notebooks_dir=notebooks_dir if in_place else output_dir / "notebooks",
+                         title="Press & AI workbench: report" + ("" if in_place else f" on {output_dir.name}"))
+    _say(f"      {_shown(index)}")
+    _list_problems(problems, output_dir)
+    return failures
+
+
+def main(argv=None):
+    """Command line of ``make figures``; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m lib.report.runner", description="Run every notebook in order, then build the report.")
+    parser.add_argument("--corpus", help="folder of articles to run the notebooks on (default: the seeds, in place)")
+    parser.add_argument("--run", help="name of the run folder data/runs/NAME (default: the corpus folder's name)")
+    parser.add_argument("--output", type=Path, help="write the run here instead of data/runs/NAME")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bars (they are off anyway when not on a terminal)")
+    args = parser.parse_args(argv)
+    if (args.run or args.output) and not args.corpus:
+        parser.error("--run and --output need --corpus (without it the notebooks run in place)")
+    if args.run and (Path(args.run).name != args.run or args.run in {".", ".."}):
+        parser.error(f"--run {args.run!r}: give a plain folder name, it is created under {_shown(RUNS_DIR)}")
+    output_dir = args.output or (RUNS_DIR / args.run if args.run else None)
+    started = time.perf_counter()
+    try:
+        failures = run_all(args.corpus, output_dir=output_dir,
+                           progress=sys.stderr.isatty() and not args.no_progress)
+    except (CorpusError, ManifestError) as error:
+        print(f"error: {error}\n{WHAT_TO_FIX[type(error)]}", file=sys.stderr)
+        return 2
+    elapsed = time.perf_counter() - started
+    if failures:
+        print(f"{len(failures)} notebook(s) failed (tracebacks are in the saved notebooks):", file=sys.stderr)
+        for failure in failures:
+            print(f"  {failure}", file=sys.stderr)
+        return 1
+    _say(f"finished in {elapsed:.0f} s")
+    return 0
+
+
+def _list_problems(problems, output_dir):
+    if problems.empty:
+        _say("no problems found in the folder")
+        return
+    _say(f"{len(problems)} problems found in the folder (also in {_shown(output_dir / 'tables' / '01-problems.csv')}):")
+    for row in problems.head(MAX_PROBLEMS_SHOWN).itertuples():
+        _say(f"  {row.file}: {row.problem} -> {row.action}")
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        _say(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more")
+
+
+def _defines(notebook, name):
+    """Whether the notebook's ``parameters`` cell assigns ``name``."""
+    cell = next((c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])), None)
+    if cell is None:
+        return False
+    assigned = (node.targets if isinstance(node, ast.Assign) else [node.target]
+                for node in ast.parse(cell.source).body if isinstance(node, (ast.Assign, ast.AnnAssign)))
+    return any(isinstance(target, ast.Name) and target.id == name for targets in assigned for target in targets)
+
+
+def _section(notebook, cell_index):
+    """The last markdown heading above ``cell_index`` (what stage of the notebook is running)."""
+    for cell in reversed(notebook.cells[:cell_index]):
+        if cell.cell_type == "markdown":
+            headings = [line.lstrip("#").strip() for line in cell.source.splitlines() if line.startswith("#")]
+            if headings:
+                return headings[-1]
+    return "start"
+
+
+def _has_error(cell):
+    return any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+
+
+def _first_line(text):
+    lines = str(text).strip().splitlines()
+    return lines[0] if lines else ""
+
+
+def _shown(path):
+    path = Path(path)
+    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+
+
+def _say(message):
+    print(message, flush=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

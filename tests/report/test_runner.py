@@ -1,0 +1,102 @@
+"""The runner behind `make figures`: in-place reruns are byte-identical, runs on a folder go to the
+run folder with CORPUS_DIR injected, and failures end with a message rather than a traceback."""
+import subprocess
+import sys
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from lib.paths import ROOT
+from lib.report.runner import main, notebook_paths, NotebookError, run_notebook
+
+KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
+
+
+def write_notebook(path, *cells):
+    nbformat.write(new_notebook(cells=list(cells), metadata=KERNELSPEC), path)
+    return path
+
+
+def demo(path):
+    """A notebook that prints its CORPUS_DIR and saves a table where lib.paths says."""
+    return write_notebook(
+        path,
+        new_markdown_cell("# 01 · Demo"),
+        new_code_cell('import pandas as pd\nfrom lib import save_table\nCORPUS_DIR = "default"',
+                      metadata={"tags": ["parameters"]}),
+        new_markdown_cell("## 1. Save"),
+        new_code_cell('print(f"corpus={CORPUS_DIR}")\nsave_table(pd.DataFrame({"n": [1]}), "01-demo")'),
+    )
+
+
+def stdout_of(notebook):
+    return "".join(o.get("text", "") for cell in notebook.cells for o in cell.get("outputs", []))
+
+
+def test_notebooks_are_found_in_numbered_order(tmp_path):
+    for name in ("02-b.ipynb", "00-index.ipynb", "01-a.ipynb", "scratch.ipynb"):
+        write_notebook(tmp_path / name)
+    assert [p.name for p in notebook_paths(tmp_path)] == ["00-index.ipynb", "01-a.ipynb", "02-b.ipynb"]
+
+
+def test_an_in_place_rerun_writes_the_same_bytes_without_timing(tmp_path):
+    path = demo(tmp_path / "01-demo.ipynb")
+    run_notebook(path, output_dir=tmp_path / "out")
+    first = path.read_bytes()
+    run_notebook(path, output_dir=tmp_path / "out")
+    assert path.read_bytes() == first
+    notebook = nbformat.reads(first.decode(), as_version=4)
+    assert "corpus=default" in stdout_of(notebook)
+    assert all("execution" not in cell.metadata for cell in notebook.cells)
+    assert (tmp_path / "out" / "tables" / "01-demo.csv").read_text() == "n\n1\n"
+
+
+def test_a_run_on_a_folder_injects_corpus_dir_and_writes_into_the_run_folder(tmp_path):
+    source = demo(tmp_path / "01-demo.ipynb")
+    before = source.read_bytes()
+    run_dir = tmp_path / "runs" / "mine"
+    output = run_dir / "notebooks" / "01-demo.ipynb"
+    run_notebook(source, output=output, output_dir=run_dir,
+                 parameters={"CORPUS_DIR": "/articles/mine", "NOT_A_PARAMETER": 1})
+    assert source.read_bytes() == before
+    notebook = nbformat.read(output, as_version=4)
+    injected = [c for c in notebook.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "NOT_A_PARAMETER" not in injected[0].source
+    assert notebook.metadata["papermill"]["parameters"] == {"CORPUS_DIR": "/articles/mine"}
+    assert "corpus=/articles/mine" in stdout_of(notebook)
+    assert (run_dir / "tables" / "01-demo.csv").exists()
+
+
+def test_a_failing_cell_is_reported_by_cell_and_error_and_the_run_copy_keeps_the_traceback(tmp_path):
+    source = write_notebook(tmp_path / "01-broken.ipynb", new_markdown_cell("## 3. Fit the model"),
+                            new_code_cell('raise ValueError("too few paragraphs")'))
+    output = tmp_path / "run" / "01-broken.ipynb"
+    with pytest.raises(NotebookError, match=r"01-broken.ipynb stopped in cell 1 \(3. Fit the model\): "
+                                            r"ValueError: too few paragraphs"):
+        run_notebook(source, output=output, output_dir=tmp_path / "run")
+    assert "too few paragraphs" in output.read_text()
+
+
+@pytest.mark.parametrize("make_folder, message", [
+    (lambda tmp: tmp / "missing", "folder does not exist"),
+    (lambda tmp: (tmp / "empty").mkdir() or tmp / "empty", "no files found"),
+])
+def test_an_unusable_folder_stops_before_any_notebook_with_what_to_fix(tmp_path, make_folder, message):
+    folder = make_folder(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "lib.report.runner", "--corpus", str(folder),
+                             "--output", str(tmp_path / "run"), "--no-progress"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert message in result.stderr and "CORPUS must be a folder" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "notebook" not in result.stdout
+    assert not (tmp_path / "run").exists()
+
+
+@pytest.mark.parametrize("argv", [["--run", "x"], ["--corpus", "seeds", "--run", "../elsewhere"]])
+def test_bad_arguments_are_refused(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert "--run" in capsys.readouterr().err
