@@ -67,7 +67,8 @@ def load_corpus(folder=SEEDS_DIR, *, max_bytes=5_000_000, cache=True, progress=F
     """Load, clean and segment every article in ``folder``; return a :class:`Corpus`.
 
     With ``cache=True`` the tables live in ``data/processed/<folder name>-<id>/`` and are reused
-    while neither the folder's files nor the workbench's code changed since they were written.
+    while neither the folder's files (their bytes, wherever a link points) nor the workbench's
+    code changed since they were written.
     ``progress=True`` shows a progress bar over the articles on stderr (off by default so that
     notebooks store no bar in their outputs).
     """
@@ -86,9 +87,13 @@ def load_corpus(folder=SEEDS_DIR, *, max_bytes=5_000_000, cache=True, progress=F
 
 
 def processed_dir(folder):
-    """Where the tables of ``folder`` are cached: ``data/processed/<folder name>-<path digest>``."""
-    resolved = Path(folder).resolve()
-    return PROCESSED_DIR / f"{resolved.name}-{hashlib.sha256(str(resolved).encode()).hexdigest()[:8]}"
+    """Where the tables of ``folder`` are cached: ``data/processed/<folder name>-<path digest>``.
+
+    Folder names of any bytes work: bytes that are not UTF-8 become '_' in the name (the digest
+    still tells such folders apart)."""
+    resolved = os.fsencode(Path(os.fsdecode(folder)).resolve())
+    name = os.path.basename(resolved).decode("utf-8", "replace").replace("\ufffd", "_")
+    return PROCESSED_DIR / f"{name}-{hashlib.sha256(resolved).hexdigest()[:8]}"
 
 
 def build_corpus(folder, *, max_bytes=5_000_000, progress=False):
@@ -103,7 +108,8 @@ def assemble_corpus(documents, problems, paragraphs, removed, doc_meta, sentence
     article saved twice, per-document counts. Shared by build_corpus and lib.scale.distributed."""
     documents = _with_metadata(documents, doc_meta)
     documents, duplicate_problems = flag_duplicate_articles(documents, paragraphs)
-    problems = pd.concat([problems, duplicate_problems], ignore_index=True)
+    problems = pd.concat([problems, duplicate_problems, _nothing_left(documents, paragraphs)],
+                         ignore_index=True)
     documents = _with_counts(documents, paragraphs, sentences, problems)
     problems = problems.sort_values(["file", "problem"], kind="stable").reset_index(drop=True)
     return Corpus(documents, paragraphs, sentences, tokens, removed, problems)
@@ -189,6 +195,15 @@ def flag_duplicate_articles(documents, paragraphs, *, share=NEAR_DUPLICATE_SHARE
     return documents, pd.DataFrame(rows, columns=["file", "problem", "detail", "action"])
 
 
+def _nothing_left(documents, paragraphs):
+    """Problem rows for documents kept for analysis whose every line cleaning removed."""
+    empty = documents[(documents["status"] == "ok") & ~documents["doc_id"].isin(paragraphs["doc_id"])]
+    rows = [(row.path, "nothing_left_after_cleaning", f"{row.path}: cleaning removed all "
+             f"{row.raw_chars:,} characters (page furniture, bylines, repeats; see corpus.removed)",
+             "loaded, nothing to analyse") for row in empty.itertuples()]
+    return pd.DataFrame(rows, columns=["file", "problem", "detail", "action"])
+
+
 def _paragraph_key(text):
     return re.sub(r"\W+", " ", text.lower()).strip()
 
@@ -238,19 +253,34 @@ def _language_mix(zh_share):
 
 
 def _cache_key(folder, max_bytes):
-    """Digest of the folder's file listing (path, size, mtime) and of the workbench's code."""
+    """Digest of what the folder holds and of the workbench's code.
+
+    The folder's part is its listing as :func:`lib.corpus.load.list_files` walks it (so links
+    out of the folder and pipes are treated as when loading): each file's path, where it links
+    to, and the sha256 of its bytes (size alone past ``max_bytes``: such files are not read), then
+    the problems met while walking. An edit that keeps a file's size and mtime, or one behind a
+    link, changes the key.
+    """
     digest = hashlib.sha256(str(max_bytes).encode())
-    for root, dirs, files in os.walk(folder):
-        dirs.sort()
-        for name in sorted(files):
-            path = os.path.join(root, name)
-            try:
-                stat = os.lstat(path)
-            except OSError:
-                continue
-            digest.update(f"{os.path.relpath(path, folder)}|{stat.st_size}|{stat.st_mtime_ns}".encode(errors="backslashreplace"))
+    listing = load.list_files(folder)
+    for rel, path, size in listing.files:
+        digest.update(rel + b"\0" + os.path.realpath(path) + b"\0")
+        digest.update(_file_digest(path, size, max_bytes).encode())
+    for problem in listing.problems:
+        digest.update("|".join(problem).encode(errors="backslashreplace"))
     code_dir = Path(__file__).resolve().parent
     for path in sorted(code_dir.rglob("*")):
         if path.is_file() and path.suffix in {".py", ".txt", ".csv"}:
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def _file_digest(path, size, max_bytes):
+    """sha256 of a file's bytes; its size when it is over ``max_bytes``, '-' when unreadable."""
+    if size > max_bytes:
+        return f"size {size}"
+    try:
+        with open(path, "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return "-"

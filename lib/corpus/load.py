@@ -32,12 +32,15 @@ from lib.errors import CorpusError, ManifestError
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
 META_FIELDS = ("source", "title", "date", "url", "language")
 DOCUMENT_COLUMNS = [
-    "doc_id", "path", "format", "sha256", "n_bytes", "encoding", "raw_text", "raw_chars",
+    "doc_id", "path", "format", "sha256", "n_bytes", "encoding", "encoding_confidence", "raw_text",
+    "raw_chars",
     *(column for field in META_FIELDS for column in (field, f"{field}_inferred")),
     "duplicate_of", "status",
 ]
 PROBLEM_COLUMNS = ["file", "problem", "detail", "action"]
 SKIPPED = "skipped"
+MANIFEST_MAX_BYTES = 10_000_000
+MANIFEST_IGNORED = "ignored (metadata inferred)"
 
 # Longer byte-order marks first: the UTF-32 LE mark starts with the UTF-16 LE one.
 BOMS = (
@@ -50,17 +53,22 @@ MAGIC_NUMBERS = {
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "OLE (old Office)", b"7z\xbc\xaf\x27\x1c": "7-Zip",
     b"Rar!\x1a\x07": "RAR",
 }
-# Control bytes that never occur in text; tab, LF, VT, FF and CR do.
-CONTROL_BYTES = bytes([*range(0, 9), *range(14, 32), 127])
+# Control characters that never occur in text (tab, LF, VT, FF and CR do). A few are kept in
+# raw_text and removed during cleaning, wherever they are; more than BINARY_CONTROL_SHARE of the
+# text means binary data.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
-BINARY_SAMPLE_BYTES = 8192
 BINARY_CONTROL_SHARE = 0.1
-UTF16_NUL_SHARE = 0.3
-# The corpus is English and Chinese press. On short texts the detector's first choice is often a
-# rarer relative (cp852 for Windows-1252 curly quotes, cp949 for GBK), so the legacy encodings of
-# those two languages win whenever the detector finds them about as clean as its first choice.
-PREFERRED_LEGACY_ENCODINGS = ("gb18030", "cp1252")
-CHAOS_TOLERANCE = 0.05
+# Encodings tried when the bytes are not UTF-8, besides charset-normalizer's guess, and the order
+# that breaks near-ties: the corpus is English and Chinese press, so the legacy encodings of those
+# languages come before rarer relatives that decode the same bytes (cp932, cp949, cp852, ...).
+ENCODING_PREFERENCE = ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "cp1252",
+                       "gb18030", "big5")
+READABLE_SHARE = 0.5      # below this, no encoding reads the bytes as text: binary
+AMBIGUOUS_MARGIN = 0.05   # candidates this close in readability are a near-tie
+READABILITY_SAMPLE = 4000
+HTML_DOCUMENT = re.compile(r"\s*(?:<!--.*?-->\s*|<\?xml[^>]*>\s*)*<(?:!doctype\s+html|html|head|body)[\s>]",
+                           re.IGNORECASE | re.DOTALL)
+ANY_TAG = re.compile(r"<(?:[a-zA-Z][\w:-]*|/[a-zA-Z][\w:-]*|!--)[\s>/]")
 # A UTF-8 lead byte read as Windows-1252/Latin-1 (Â..ô) followed by a continuation byte read the
 # same way: a cheap first pass, since ftfy's own check costs about 1 ms per 5 kB of text.
 MOJIBAKE_HINT = re.compile(
@@ -86,8 +94,11 @@ def read_folder(folder, *, max_bytes=5_000_000, manifest="manifest.csv"):
     ``max_bytes`` are not read. README* files and the manifest are folder documentation, skipped.
 
     Comes out, ``documents`` (one row per loaded file, sorted by path): doc_id (path without
-    extension; the full path when two files would share it), path (relative, POSIX), format,
-    sha256, n_bytes, encoding, raw_text (decoded text as in the file; extracted text for HTML),
+    extension; the full path when two files would share it), path (relative, POSIX), format
+    (of the content: a web page saved as .txt is 'html'), sha256, n_bytes, encoding,
+    encoding_confidence (1.0 for a byte-order mark or valid UTF-8, else the share of characters
+    that read as text in the chosen encoding), raw_text (decoded text as in the file; extracted
+    text for HTML),
     raw_chars, source / title / date (ISO) / url / language, each with ``<field>_inferred``
     (False when it came from the manifest; inferred source is the top sub-folder's name, or the
     web page's site name), duplicate_of (doc_id of the first copy of the same bytes, else '')
@@ -96,10 +107,14 @@ def read_folder(folder, *, max_bytes=5_000_000, manifest="manifest.csv"):
     ``problems`` (one row per problem, sorted by file, problem): file, problem, detail, action.
     Skipped: empty, whitespace_only, binary, too_large, unreadable, unsupported_type,
     folder_documentation, hidden_file, hidden_folder, symlink_loop, broken_symlink,
-    not_regular_file, no_text_extracted. Loaded with a note: bom, encoding_detected,
-    undecodable_bytes, crlf_line_endings, cr_line_endings, mojibake (left in raw_text, repaired
-    during cleaning), name_not_utf8, symlink_outside, not_in_manifest, duplicate_file (excluded
-    from analysis). Manifest rows: manifest_missing_file, manifest_bad_date.
+    not_regular_file, no_text_extracted, symlink_outside (a folder link out of the corpus).
+    Loaded with a note: bom, encoding_detected, encoding_ambiguous, undecodable_bytes,
+    control_characters (NUL and the like: left in raw_text, removed during cleaning),
+    content_not_extension, crlf_line_endings, cr_line_endings, mojibake (left in raw_text,
+    repaired during cleaning), name_not_utf8, symlink_outside (a file link, followed),
+    not_in_manifest, duplicate_file (excluded from analysis). Manifest rows:
+    manifest_missing_file, manifest_bad_date, manifest_not_regular_file and manifest_too_large
+    (the manifest is ignored; it is read only from a regular file of at most 10 MB).
 
     Raises CorpusError when the folder is missing, not a folder or holds nothing loadable, and
     ManifestError when the manifest cannot be read as a table with a ``file`` column.
@@ -136,8 +151,9 @@ def list_files(folder, *, manifest="manifest.csv") -> Listing:
     if not os.path.isdir(root):
         raise CorpusError(f"{folder}: not a folder")
     manifest_rel = os.fsencode(manifest) if manifest is not None else None
-    manifest_rows = _read_manifest(os.path.join(root, manifest_rel)) if manifest_rel else None
     problems = []
+    manifest_rows = _read_manifest(os.path.join(root, manifest_rel), manifest_rel, problems) \
+        if manifest_rel else None
     files = list(_walk(root, folder, problems))
     return Listing(str(folder), files, problems, manifest_rel, manifest_rows)
 
@@ -233,7 +249,11 @@ def _walk(root, folder, problems):
                     problems.append((shown, "symlink_loop", f"{shown}: link back to a folder that "
                                      "contains it; following it would never end", SKIPPED))
                     continue
-                _note_outside_link(shown, target, inside_prefix, problems)
+                if target is not None and not _inside(target, inside_prefix):
+                    problems.append((shown, "symlink_outside", f"{shown}: link to the folder "
+                                     f"{_show(target)}, outside the corpus folder",
+                                     "skipped (not followed)"))
+                    continue
                 subfolders.append((rel, ancestors | {key}))
             elif stat.S_ISREG(info.st_mode):
                 _note_outside_link(shown, target, inside_prefix, problems)
@@ -253,9 +273,14 @@ def _unstatable(shown, is_link, err):
     return shown, "unreadable", f"{shown}: cannot be looked up ({err.strerror})", SKIPPED
 
 
+def _inside(target, inside_prefix):
+    """Whether a resolved link target lies inside the corpus folder (``inside_prefix`` ends in /)."""
+    return os.path.join(target, b"").startswith(inside_prefix)
+
+
 def _note_outside_link(shown, target, inside_prefix, problems):
-    """Record a symbolic link whose target lies outside the corpus folder (it is followed)."""
-    if target is not None and not target.startswith(inside_prefix):
+    """Record a file link whose target lies outside the corpus folder (one file: it is followed)."""
+    if target is not None and not _inside(target, inside_prefix):
         problems.append((shown, "symlink_outside", f"{shown}: symbolic link to {_show(target)}, "
                          "outside the corpus folder", "followed"))
 
@@ -272,8 +297,11 @@ def _load_file(path, shown, size, max_bytes, problems):
         problems.append(_too_large(shown, size, max_bytes))
         return None
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes + 1)
+        data = _read_regular(path, max_bytes)
+    except _NotRegular:
+        problems.append((shown, "not_regular_file", f"{shown}: not a regular file "
+                         "(device, pipe or socket)", SKIPPED))
+        return None
     except OSError as err:
         problems.append((shown, "unreadable", f"{shown}: cannot be opened ({err.strerror})", SKIPPED))
         return None
@@ -284,12 +312,18 @@ def _load_file(path, shown, size, max_bytes, problems):
         problems.append((shown, "empty", f"{shown}: file is empty (0 bytes)", SKIPPED))
         return None
     try:
-        text, encoding, notes = _decode(data)
+        text, encoding, confidence, notes = _decode(data)
     except _NotText as reason:
         problems.append((shown, "binary", f"{shown}: binary data, not text ({reason})", SKIPPED))
         return None
     problems.extend((shown, code, f"{shown}: {detail}", action) for code, detail, action in notes)
 
+    content_format = _sniff_format(text, file_format)
+    if content_format != file_format:
+        holds = "a web page (HTML)" if content_format == "html" else "plain text, no markup"
+        problems.append((shown, "content_not_extension", f"{shown}: named {extension} but holds "
+                         f"{holds}; read as {content_format}", "loaded"))
+        file_format = content_format
     metadata = {}
     if file_format == "html":
         text, metadata = _extract_html(text)
@@ -309,7 +343,7 @@ def _load_file(path, shown, size, max_bytes, problems):
     return {
         "doc_id": os.path.splitext(shown)[0], "path": shown, "format": file_format,
         "sha256": hashlib.sha256(data).hexdigest(), "n_bytes": len(data), "encoding": encoding,
-        "raw_text": text, "raw_chars": len(text), "inferred": metadata,
+        "encoding_confidence": confidence, "raw_text": text, "raw_chars": len(text), "inferred": metadata,
         "duplicate_of": "", "status": "ok",
     }
 
@@ -320,36 +354,99 @@ def _too_large(shown, size, max_bytes):
             SKIPPED)
 
 
-def _decode(data):
-    """``(text, encoding, notes)`` for file bytes; notes are ``(problem, detail, action)``.
+class _NotRegular(Exception):
+    """The path is a pipe, device or socket: reading it could block or never end."""
 
-    Order: byte-order mark, UTF-16 without a mark (NUL bytes in every other position), binary
-    checks, strict UTF-8, UTF-8 with a few stray bytes, then charset-normalizer's guess.
-    Raises _NotText for binary data.
+
+def _read_regular(path, limit):
+    """Up to ``limit + 1`` bytes of the regular file at ``path``, without blocking on a pipe.
+
+    Raises _NotRegular for anything but a regular file (after following links), OSError when it
+    cannot be opened.
     """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with open(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise _NotRegular
+        return handle.read(limit + 1)
+
+
+def _decode(data):
+    """``(text, encoding, confidence, notes)`` for file bytes; notes are ``(problem, detail, action)``.
+
+    Order: file signatures (binary), byte-order mark, strict UTF-8 without NUL bytes (the usual
+    case, confidence 1.0), UTF-8 with a few stray bytes; otherwise every encoding that could have
+    written the bytes (UTF-8, UTF-16 and UTF-32 without a mark, the legacy encodings of
+    ENCODING_PREFERENCE and charset-normalizer's guess) is scored by how much of its text reads as
+    words in its script (:func:`readability`), and the best wins, near-ties going to the earlier
+    in ENCODING_PREFERENCE. Raises _NotText for binary data.
+    """
+    for magic, kind in MAGIC_NUMBERS.items():
+        if data.startswith(magic):
+            raise _NotText(f"starts with the {kind} file signature")
     for bom, encoding in BOMS:
         if data.startswith(bom):
-            return _decode_as(data, encoding, [("bom", f"starts with a byte-order mark; decoded "
-                                                f"as {encoding}", "loaded")])
-    encoding = _utf16_without_bom(data)
-    if encoding:
-        return _decode_as(data, encoding, [("encoding_detected", "UTF-16 without a byte-order "
-                                            f"mark; decoded as {encoding}", "loaded")])
-    _reject_binary(data)
+            text, notes = _decode_as(data, encoding, [("bom", f"starts with a byte-order mark; "
+                                                       f"decoded as {encoding}", "loaded")])
+            return _reject_control(text), encoding, 1.0, notes
     try:
-        return data.decode("utf-8"), "utf-8", []
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         bad_byte = f"byte 0x{data[err.start]:02x} at offset {err.start}"
-    if not _mostly_utf8(data):
-        encoding = _legacy_encoding(data)
-        if encoding:
-            return _decode_as(data, encoding, [("encoding_detected", f"not UTF-8 ({bad_byte}); "
-                                                f"decoded as {encoding}", "loaded")])
-    return _decode_as(data, "utf-8", [])
+        if _mostly_utf8(data):
+            text, notes = _decode_as(data, "utf-8", [])
+            return _reject_control(text), "utf-8", 1.0, notes
+    else:
+        if b"\x00" not in data:
+            return _reject_control(text), "utf-8", 1.0, []
+        bad_byte = "NUL bytes"
+    scored = sorted(((readability(text), -ENCODING_PREFERENCE.index(encoding)
+                      if encoding in ENCODING_PREFERENCE else -len(ENCODING_PREFERENCE), encoding)
+                     for encoding, text in _candidates(data).items()), reverse=True)
+    best_score = scored[0][0]
+    near = [row for row in scored if row[0] >= best_score - AMBIGUOUS_MARGIN]
+    score, _, encoding = max(near, key=lambda row: (row[1], row[0]))
+    if best_score < READABLE_SHARE:
+        raise _NotText(f"no encoding reads it as text; the best, {scored[0][2]}, reads "
+                       f"{best_score:.0%} of its characters")
+    others = [row for row in scored if row[2] != encoding]
+    runner_up = f"; next best {others[0][2]} at {others[0][0]:.0%}" if others else ""
+    if encoding == "utf-8":
+        notes = []
+    else:
+        notes = [("encoding_detected", f"not UTF-8 ({bad_byte}); decoded as {encoding}, which reads "
+                  f"{score:.0%} of the characters as text{runner_up}", "loaded")]
+    rivals = [row[2] for row in near if row[2] != encoding
+              and data.decode(row[2], "replace") != data.decode(encoding, "replace")]
+    if rivals:
+        notes.append(("encoding_ambiguous", f"{', '.join(rivals)} read(s) the bytes about as well "
+                      f"as {encoding}; {encoding} was chosen as the more common in this corpus",
+                      "loaded; check the text"))
+    text, notes = _decode_as(data, encoding, notes)
+    return _reject_control(text), encoding, round(score, 2), notes
+
+
+def _candidates(data):
+    """``{encoding: text}`` for every encoding that could have written ``data``."""
+    texts = {}
+    for encoding, unit in (("utf-8", 1), ("utf-16-le", 2), ("utf-16-be", 2), ("utf-32-le", 4),
+                           ("utf-32-be", 4)):
+        if len(data) % unit == 0:
+            try:
+                texts[encoding] = data.decode(encoding)
+            except UnicodeDecodeError:
+                pass
+    if "utf-8" not in texts:
+        guess = charset_normalizer.from_bytes(data[:200_000]).best()
+        legacy = ENCODING_PREFERENCE[5:] + ((codecs.lookup(guess.encoding).name,) if guess else ())
+        for encoding in legacy:
+            texts.setdefault(encoding, data.decode(encoding, "replace"))
+    return texts
 
 
 def _decode_as(data, encoding, notes):
-    """Decode with replacement characters, noting how many byte sequences were undecodable."""
+    """``(text, notes)``: decoded with replacement characters, noting how many byte sequences
+    were undecodable."""
     text = data.decode(encoding, "replace")
     if "\ufffd" in text:
         replaced = text.count("\ufffd") - data.decode(encoding, "ignore").count("\ufffd")
@@ -357,40 +454,15 @@ def _decode_as(data, encoding, notes):
             notes.append(("undecodable_bytes", f"{replaced} byte sequence(s) are not valid "
                           f"{encoding} and were replaced by U+FFFD",
                           "loaded with replacement characters"))
-    return text, encoding, notes
+    return text, notes
 
 
-def _utf16_without_bom(data):
-    """'utf-16-le' or 'utf-16-be' when NUL bytes fill one byte position of mostly-ASCII text."""
-    sample = data[:BINARY_SAMPLE_BYTES]
-    if len(data) % 2 or b"\x00" not in sample:
-        return None
-    half = len(sample) // 2
-    nul_even, nul_odd = sample[0::2].count(0), sample[1::2].count(0)
-    for encoding, nul_here, nul_there in (("utf-16-le", nul_odd, nul_even),
-                                          ("utf-16-be", nul_even, nul_odd)):
-        if nul_here >= UTF16_NUL_SHARE * half and nul_there * 10 <= nul_here:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                return None
-            sample_text = text[:BINARY_SAMPLE_BYTES]
-            control = len(CONTROL_CHARACTERS.findall(sample_text))
-            return encoding if control <= BINARY_CONTROL_SHARE * len(sample_text) else None
-    return None
-
-
-def _reject_binary(data):
-    """Raise _NotText when the bytes start with a file signature or hold NUL/control bytes."""
-    for magic, kind in MAGIC_NUMBERS.items():
-        if data.startswith(magic):
-            raise _NotText(f"starts with the {kind} file signature")
-    sample = data[:BINARY_SAMPLE_BYTES]
-    if b"\x00" in sample:
-        raise _NotText("contains NUL bytes")
-    control = len(sample) - len(sample.translate(None, CONTROL_BYTES))
-    if control > BINARY_CONTROL_SHARE * len(sample):
-        raise _NotText(f"{control} of the first {len(sample)} bytes are control characters")
+def _reject_control(text):
+    """``text``, unless control characters (NUL, ...) make up so much of it that it is binary."""
+    control = len(CONTROL_CHARACTERS.findall(text))
+    if control > BINARY_CONTROL_SHARE * len(text):
+        raise _NotText(f"{control} of its {len(text)} characters are control characters")
+    return text
 
 
 def _mostly_utf8(data):
@@ -401,14 +473,58 @@ def _mostly_utf8(data):
     return non_ascii - invalid > invalid
 
 
-def _legacy_encoding(data):
-    """charset-normalizer's encoding for non-UTF-8 bytes (Python codec name), or None."""
-    best = charset_normalizer.from_bytes(data).best()
-    for encoding in PREFERRED_LEGACY_ENCODINGS:
-        match = charset_normalizer.from_bytes(data, cp_isolation=[encoding]).best()
-        if match is not None and (best is None or match.chaos <= best.chaos + CHAOS_TOLERANCE):
-            return encoding
-    return codecs.lookup(best.encoding).name if best is not None else None
+def _chars(codec, leads, trails):
+    """The characters of a two-byte ``codec`` in rows ``leads`` and columns ``trails``."""
+    found = set()
+    for lead in leads:
+        for trail in trails:
+            try:
+                found.add(bytes([lead, trail]).decode(codec))
+            except UnicodeDecodeError:
+                pass
+    return found
+
+
+# Common CJK characters: the first level of GB2312 (3,755 most used simplified hanzi), Big5's
+# frequently used block (5,401 traditional hanzi) and KS X 1001's 2,350 Hangul syllables. A wrong
+# decoding of CJK bytes lands mostly outside them (rare hanzi, half-width katakana, Hangul
+# outside the common set, private use).
+COMMON_CJK = frozenset(
+    char for char in _chars("gb2312", range(0xB0, 0xD8), range(0xA1, 0xFF))
+    | _chars("big5", range(0xA4, 0xC7), [*range(0x40, 0x7F), *range(0xA1, 0xFF)])
+    | _chars("euc-kr", range(0xB0, 0xC9), range(0xA1, 0xFF))
+    if len(char) == 1 and ord(char) >= 0x3400)
+PLAIN_CHARACTER = re.compile("[\x21-\x7e\u00a1\u00a9\u00ab\u00ae\u00b0\u00b1\u00b7\u00bb\u00bf"
+                             "\u2010-\u2027\u2030-\u205e\u20ac\u2122\u3001-\u303f\uff01-\uff5e]")
+# An accented Latin letter reads as part of a word beside an ASCII letter (café), not in a run of
+# its own kind (the "ÖÐ¹ú" of GBK read as Latin-1).
+LATIN_IN_WORD = re.compile("(?<=[A-Za-z])[\u00c0-\u024f]|[\u00c0-\u024f](?=[A-Za-z])")
+KANA = re.compile("[\u3041-\u30ff]")
+
+
+def readability(text, *, sample=READABILITY_SAMPLE):
+    """Share of the non-space characters of ``text`` (its first ``sample``) that read as words in
+    their script: printable ASCII, punctuation, accented letters inside Latin words, common
+    hanzi and Hangul; kana count half (Japanese is outside the corpus, and a wrong Chinese
+    decoding often yields kana).
+
+    >>> readability("Caf\u00e9 \u4e2d\u56fd"), readability("\uff76\uff7d\u5f45\ufffd")
+    (1.0, 0.0)
+    """
+    chars = "".join(text[:sample].split())
+    if not chars:
+        return 1.0
+    good = len(PLAIN_CHARACTER.findall(chars)) + len(LATIN_IN_WORD.findall(chars))
+    good += 0.5 * len(KANA.findall(chars)) + sum(char in COMMON_CJK for char in chars)
+    return good / len(chars)
+
+
+def _sniff_format(text, file_format):
+    """The format the content is in: a .txt/.md holding a whole web page is 'html', an .html
+    holding no markup at all is 'txt'; otherwise ``file_format``."""
+    if file_format == "html":
+        return file_format if ANY_TAG.search(text) else "txt"
+    return "html" if HTML_DOCUMENT.match(text[:4096]) else file_format
 
 
 def _extract_html(html):
@@ -435,6 +551,10 @@ def _text_notes(shown, text):
     if lone_cr:
         notes.append((shown, "cr_line_endings", f"{shown}: {lone_cr} old Mac (CR) line endings, "
                       "kept in raw_text", "loaded"))
+    control = len(CONTROL_CHARACTERS.findall(text))
+    if control:
+        notes.append((shown, "control_characters", f"{shown}: {control} NUL or other control "
+                      "character(s), kept in raw_text", "removed during cleaning"))
     if MOJIBAKE_HINT.search(text) and ftfy.badness.is_bad(text) and ftfy.fix_encoding(text) != text:
         start = ftfy.badness.BADNESS_RE.search(text).start()
         example = text[max(start - 10, 0):start + 10]
@@ -443,18 +563,31 @@ def _text_notes(shown, text):
     return notes
 
 
-def _read_manifest(path):
-    """``{file: {field: value}}`` from the manifest at ``path``, or None when there is none."""
-    shown = _show(path)
+def _read_manifest(path, rel, problems):
+    """``{file: {field: value}}`` from the manifest at ``path``, or None when there is none.
+
+    Only a regular file of at most MANIFEST_MAX_BYTES is read (a pipe would block, a link to a
+    device never end); anything else is recorded in ``problems`` under ``rel`` and ignored.
+    """
+    shown, name = _show(path), _show(rel)
     if not os.path.lexists(path):
         return None
     try:
-        with open(path, "rb") as handle:
-            text = handle.read().decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise ManifestError(f"{shown}: not UTF-8 text ({err.reason} at byte {err.start})") from err
+        data = _read_regular(path, MANIFEST_MAX_BYTES)
+    except _NotRegular:
+        problems.append((name, "manifest_not_regular_file", f"{name}: the manifest is not a "
+                         "regular file (pipe, device or link to one)", MANIFEST_IGNORED))
+        return None
     except OSError as err:
         raise ManifestError(f"{shown}: cannot be read ({err.strerror})") from err
+    if len(data) > MANIFEST_MAX_BYTES:
+        problems.append((name, "manifest_too_large", f"{name}: the manifest is over "
+                         f"{MANIFEST_MAX_BYTES:,} bytes", MANIFEST_IGNORED))
+        return None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        raise ManifestError(f"{shown}: not UTF-8 text ({err.reason} at byte {err.start})") from err
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [cell.strip().lower() for cell in next(reader, [])]
@@ -528,10 +661,15 @@ def _mark_duplicate_files(documents, problems):
 
 
 def _make_doc_ids_unique(documents):
-    """Files that differ only in extension (a.txt, a.md) keep their extension in doc_id."""
-    counts = Counter(document["doc_id"] for document in documents)
-    for document in documents:
-        if counts[document["doc_id"]] > 1:
+    """Files that differ only in extension (a.txt, a.md) keep their extension in doc_id, and so
+    does any file whose doc_id that makes collide again (a.txt.md); paths are unique, so this ends."""
+    while True:
+        counts = Counter(document["doc_id"] for document in documents)
+        clashing = [document for document in documents
+                    if counts[document["doc_id"]] > 1 and document["doc_id"] != document["path"]]
+        if not clashing:
+            return
+        for document in clashing:
             document["doc_id"] = document["path"]
 
 

@@ -9,7 +9,6 @@ changed, reports the characters it deleted, and returns an offset map (see :mod:
 ('"No way"', [[0, 10]], {'unicode.odd_space': 1, 'unicode.quote': 2})
 """
 import re
-from difflib import SequenceMatcher
 from typing import NamedTuple
 
 import ftfy
@@ -25,6 +24,13 @@ ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
 HYPHENS = "\u2010\u2011\u2012\u2212\ufe63\uff0d"
 DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\uff02"
 SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2039\u203a\uff07"
+# NUL and the other control characters that never belong in text (tab, LF, VT, FF, CR do).
+CONTROLS = "\x00-\x08\x0e-\x1f\x7f"
+# Mojibake alignment: how far ahead (in raw and in repaired characters) a run of SYNC_RUN equal
+# characters is looked for after a repaired character; UTF-8 read as cp1252 twice over turns one
+# character into at most 8 or so.
+ALIGN_WINDOW = 12
+SYNC_RUN = 3
 
 # A UTF-8 lead byte read as Latin-1/cp1252 followed by a continuation byte read the same way:
 # the signature of mojibake. Only lines showing it are handed to ftfy, which is slow.
@@ -44,6 +50,7 @@ class UnicodeRule(NamedTuple):
 
 
 UNICODE_RULES = (
+    UnicodeRule("unicode.control", re.compile(f"[{CONTROLS}]+"), ""),
     UnicodeRule("unicode.zero_width", re.compile(f"[{ZERO_WIDTH}]+"), ""),
     UnicodeRule("unicode.odd_space", re.compile(f"[{ODD_SPACES}]"), " "),
     UnicodeRule("unicode.hyphen", re.compile(f"[{HYPHENS}]"), "-"),
@@ -51,9 +58,10 @@ UNICODE_RULES = (
     UnicodeRule("unicode.quote", re.compile(f"[{SINGLE_QUOTES}]"), "'"),
     UnicodeRule("unicode.space_run", re.compile("  +"), " "),   # not " {2,}": re scans quicker for "  "
 )
-_ANY_RULE = re.compile(f"[{ODD_SPACES}{ZERO_WIDTH}{HYPHENS}{DOUBLE_QUOTES}{SINGLE_QUOTES}]|  ")
+_ANY_RULE = re.compile(f"[{CONTROLS}{ODD_SPACES}{ZERO_WIDTH}{HYPHENS}{DOUBLE_QUOTES}{SINGLE_QUOTES}]|  ")
 _RULES_BY_NAME = {rule.name: rule for rule in UNICODE_RULES}
-_SHRINKING = {"unicode.zero_width", "unicode.space_run"}
+_SHRINKING = {"unicode.control", "unicode.zero_width", "unicode.space_run"}
+_RECORDED = {"unicode.control", "unicode.zero_width"}   # deletions listed in ``removed``
 
 
 class Normalized(NamedTuple):
@@ -61,7 +69,8 @@ class Normalized(NamedTuple):
 
     text        the normalised text, stripped of surrounding spaces
     offset_map  ``[[clean_pos, raw_pos], ...]`` anchors into the raw text
-    exact       False when mojibake repair rewrote the text, so offsets are only approximate
+    exact       False when mojibake repair rewrote the text: offsets are exact outside the
+                repaired characters, whose raw positions are spread over the raw run they replace
     counts      rule name -> number of replacements (deleted runs count once each)
     removed     ``(raw_start, raw_end, rule, text)`` for each run of deleted characters
     """
@@ -71,6 +80,11 @@ class Normalized(NamedTuple):
     exact: bool
     counts: dict
     removed: list
+
+
+def remove_control_characters(text: str) -> str:
+    """Delete NUL and other control characters. ``remove_control_characters("a\x00b") == "ab"``"""
+    return _RULES_BY_NAME["unicode.control"].pattern.sub("", text)
 
 
 def remove_zero_width(text: str) -> str:
@@ -136,7 +150,7 @@ def normalize_text(text: str, *, raw_start: int = 0) -> Normalized:
                 n = len(spans)
                 if spans:
                     text, offset_map, raw_spans = cut_spans(text, offset_map, spans)
-                    if rule.name == "unicode.zero_width":
+                    if rule.name in _RECORDED:
                         removed.extend((start, end, rule.name, raw[start - raw_start:end - raw_start])
                                        for start, end in raw_spans)
             else:
@@ -213,10 +227,36 @@ def _append_anchor(anchors: list, clean_pos: int, raw_pos: int) -> None:
 
 
 def _aligned_positions(raw: str, repaired: str, raw_start: int) -> list:
-    """Raw position of each repaired character: exact where the texts agree, spread evenly elsewhere."""
-    positions = []
-    matcher = SequenceMatcher(None, raw, repaired, autojunk=False)
-    for _, raw_lo, raw_hi, new_lo, new_hi in matcher.get_opcodes():
-        width = new_hi - new_lo
-        positions.extend(raw_start + raw_lo + (i * (raw_hi - raw_lo)) // width for i in range(width))
+    """Raw position of each repaired character: exact where the texts agree, spread evenly over
+    the raw run a repaired run replaced.
+
+    Linear in the length: after a difference, the next SYNC_RUN equal characters are looked for
+    within ALIGN_WINDOW characters on each side (the nearest first); if none is found, one
+    character on each side is taken as replaced and the walk goes on.
+
+    >>> _aligned_positions("caf\u00c3\u00a9 au lait", "caf\u00e9 au lait", 10)
+    [10, 11, 12, 13, 15, 16, 17, 18, 19, 20, 21, 22]
+    """
+    positions, i, j = [], 0, 0
+    while j < len(repaired):
+        if i < len(raw) and raw[i] == repaired[j]:
+            positions.append(raw_start + i)
+            i, j = i + 1, j + 1
+            continue
+        raw_step, new_step = _next_sync(raw, repaired, i, j)
+        positions.extend(raw_start + i + (k * raw_step) // new_step for k in range(new_step))
+        i, j = i + raw_step, j + new_step
     return positions
+
+
+def _next_sync(raw, repaired, i, j):
+    """``(raw_step, new_step)`` to the nearest point past ``(i, j)`` where both texts agree again
+    (at least one repaired character consumed); ``(1, 1)`` when none is near."""
+    for total in range(2, 2 * ALIGN_WINDOW + 1):
+        for new_step in range(1, min(total, ALIGN_WINDOW + 1)):
+            raw_step = total - new_step
+            a, b = i + raw_step, j + new_step
+            if raw_step <= ALIGN_WINDOW and a <= len(raw) and b <= len(repaired) \
+                    and raw[a:a + SYNC_RUN] == repaired[b:b + SYNC_RUN]:
+                return raw_step, new_step
+    return 1, 1

@@ -15,7 +15,8 @@ from tests.hostile import MAX_BYTES, cases, write_hostile_folder
 
 MANIFEST_CORPUS = Path(__file__).parents[1] / "fixtures" / "load" / "manifest_corpus"
 DOCUMENT_COLUMNS = [
-    "doc_id", "path", "format", "sha256", "n_bytes", "encoding", "raw_text", "raw_chars",
+    "doc_id", "path", "format", "sha256", "n_bytes", "encoding", "encoding_confidence", "raw_text",
+    "raw_chars",
     "source", "source_inferred", "title", "title_inferred", "date", "date_inferred",
     "url", "url_inferred", "language", "language_inferred", "duplicate_of", "status",
 ]

@@ -107,3 +107,21 @@ def test_cut_spans_reports_raw_spans_and_shifts_the_map():
 
 def test_positions_to_map_compresses_runs():
     assert positions_to_map([7, 8, 9, 20, 21]) == [[0, 7], [3, 20]]
+
+
+def test_a_long_mojibake_line_keeps_exact_offsets_outside_the_repairs():
+    # 700 repeats: about 37,000 characters on one line, repaired in linear time
+    raw = "The minister\u00e2\u20ac\u2122s caf\u00c3\u00a9 pledge \u00e2\u20ac\u201d worth \u00e2\u201a\u00ac2 billion. " * 700
+    result = normalize_text(raw, raw_start=5)
+    assert result.text.startswith("The minister's caf\u00e9 pledge \u2014 worth \u20ac2 billion.")
+    assert not result.exact
+    for clean_pos, char in enumerate(result.text):
+        if char.isascii() and char.isalnum():   # untouched by the repair and the rules
+            assert raw[raw_offset(result.offset_map, clean_pos) - 5] == char
+
+
+def test_nul_and_control_characters_are_deleted_wherever_they_are_and_recorded():
+    result = normalize_text("a\x00b\x07 c", raw_start=20)
+    assert result.text == "ab c"
+    assert result.removed == [(21, 22, "unicode.control", "\x00"), (23, 24, "unicode.control", "\x07")]
+    assert [raw_offset(result.offset_map, i) for i in range(4)] == [20, 22, 24, 25]
