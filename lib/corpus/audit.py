@@ -56,7 +56,7 @@ def composition(documents, paragraphs):
     Columns: doc_id, source, one column per part (characters), raw_chars, then share_<part>.
     """
     part = paragraphs["kind"].where(~paragraphs["ai_generated"], "ai_generated")
-    part = part.replace({"headline": "headings", "heading": "headings"})
+    part = part.replace({"headline": "headings", "heading": "headings", "list_item": "body"})
     chars = paragraphs.assign(part=part, chars=paragraphs["text"].str.len())
     table = chars.pivot_table(index="doc_id", columns="part", values="chars", aggfunc="sum", fill_value=0)
     table = table.reindex(columns=PARTS, fill_value=0)

@@ -41,7 +41,7 @@ from lib.paths import RESOURCES_DIR
 from lib.topics.coherence import coherence_table, CooccurrenceIndex, load_reference, ReferenceUnavailable
 
 MODELS = ("nmf", "lda")
-DEFAULT_KINDS = ("body", "quoted")
+DEFAULT_KINDS = ("body", "list_item", "quoted")
 TOP_N = 10
 DIVERSITY_N = 25
 SUBSAMPLE_FRACTION = 0.8

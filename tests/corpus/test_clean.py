@@ -500,4 +500,4 @@ def test_invariants_hold_on_every_seed():
     assert_invariants(documents, paragraphs, removed)
     assert doc_meta["doc_id"].tolist() == documents["doc_id"].tolist()
     assert (doc_meta["clean_chars"] > 0).all()
-    assert set(paragraphs["kind"]) <= {"headline", "heading", "body", "quoted", "ai_generated", "non_prose"}
+    assert set(paragraphs["kind"]) <= {"headline", "heading", "list_item", "body", "quoted", "ai_generated", "non_prose"}

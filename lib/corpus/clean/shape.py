@@ -1,0 +1,160 @@
+"""Layer 4, the shape of a line, whatever it says.
+
+- ``shape.reference_code``: a long code in parentheses, '(Ref: ABC-2025-0101-XY)', cut inline;
+- ``shape.ui_words``: a short line made only of control words (``resources/ui_words.txt``),
+  numbers, arrows and separators ('Share | Print', '登录 | 注册');
+- ``shape.codes``: a line of symbols and figures (a ticker strip, 'ABC 12.3 ▲1.2%');
+- ``shape.counter``: a short label with a count or a read time ('Read time: 8 min', 'Views 1.2k');
+- ``shape.credit``: 'Label: Name/Agency', a short label followed only by names;
+- ``shape.caption``: a line marked as a caption (a leading ▲ or ►, or wholly in parentheses);
+- ``shape.names_dates_urls``: a short line of names, dates and links joined by separators;
+- ``shape.author_block``: a short line naming a byline's author, or a bio opening with that name.
+
+>>> from lib.corpus.clean.page import Page
+>>> page = Page.read("d", "Share | Print\\nIt rose (Ref: AB-2025-0101-XY) on Monday, the company said.", furniture=())
+>>> remove_by_shape(page); [(line.text, line.rule) for line in page.lines]
+[('Share | Print', 'shape.ui_words'), ('It rose on Monday, the company said.', None)]
+"""
+import re
+from functools import lru_cache
+
+from lib.corpus.clean.metadata import find_date, is_relative_date
+from lib.corpus.clean.page import Line, Page
+from lib.corpus.clean.predicates import (
+    CJK_CHAR, DIGIT, ends_sentence, is_date_label, looks_like_names, non_prose_reason)
+from lib.paths import RESOURCES_DIR
+
+UI_WORDS_FILE = RESOURCES_DIR / "ui_words.txt"
+MAX_UI_WORDS = 8
+MAX_SHAPE_WORDS = 10
+MAX_CAPTION_WORDS = 40
+REFERENCE_CODE = re.compile(r"\s*\((?:[A-Za-z]{2,6}\.?\s?[:#]?\s?)?[A-Z0-9]{2,}(?:[-/_][A-Z0-9]{2,}){2,}\)")
+_SEPARATORS = re.compile(r"[|｜/·•,，、;:：()（）\[\]<>«»›‹→←▲▼△▽+\-–—*#@&%]+|\d[\d.,]*[kKmM万千]?")
+_CODE_TOKEN = re.compile(r"^(?:\(?[A-Z][A-Z0-9.&-]{0,9}\)?|[▲▼△▽+\-]?[$€£¥]?\d[\d,.]*%?|[▲▼△▽|·•/]+)$")
+_SYMBOL = re.compile(r"^\(?[A-Z]{2,6}(?:\.[A-Z]{1,2})?\)?$|^\d{4}\.[A-Z]{2}$")
+_COUNT = re.compile(r"\d[\d.,]*\s?(?:[kKmM万千]|min\.?|mins|minutes?|分钟)?(?=\W|$)", re.I)
+_LABEL_VALUE = re.compile(r"^(?P<label>[^\s:：|]{1,16})\s?[:：]\s?(?P<value>.+)$")
+_CAPTION_MARK = re.compile(r"^[▲►▶◆■△]|^\([^()]{3,200}\)$|^（[^（）]{3,120}）$")
+_URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^@\w+$|^\S+\.(?:com|org|net|cn|io)(?:/\S*)?$", re.I)
+_CHUNKS = re.compile(r"\s*[|｜·•/]\s*|\s+[–—-]\s+")
+
+
+@lru_cache(maxsize=None)
+def ui_word_pattern(path=UI_WORDS_FILE) -> re.Pattern:
+    """The control words of ``path``, longest first, as one pattern over a lowercased line."""
+    words = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]
+    alternatives = [re.escape(word) if CJK_CHAR.search(word) else rf"\b{re.escape(word)}\b"
+                    for word in sorted(set(words), key=len, reverse=True)]
+    return re.compile("|".join(alternatives))
+
+
+def remove_by_shape(page: Page) -> None:
+    authors = [line.author for line in page.lines if line.author] + page.authors
+    for line in page.lines:
+        if not line.kept:
+            continue
+        if "(" in line.text:
+            cut_reference_codes(line)
+            if not line.kept:
+                continue
+        if line is not page.headline and line.words <= MAX_CAPTION_WORDS and _CAPTION_MARK.search(line.text) \
+                and not line.markup:
+            line.remove("shape.caption")
+            continue
+        if line is page.headline or line.anchor:
+            if authors and line.anchor and _is_bio(line, authors) and _in_last_third(page, line):
+                line.remove("shape.author_block")
+            continue
+        rule = shape_rule(line, authors)
+        if rule:
+            line.remove(rule)
+
+
+def cut_reference_codes(line: Line) -> None:
+    spans = [(m.start(), m.end(), "shape.reference_code") for m in REFERENCE_CODE.finditer(line.text)]
+    if spans:
+        line.cut(spans)
+
+
+def shape_rule(line: Line, authors: list) -> str:
+    """The shape rule a kept, non-prose line falls under, or ''."""
+    text, words = line.text, line.words
+    if words <= MAX_UI_WORDS and is_ui_line(text):
+        return "shape.ui_words"
+    if words <= 40 and is_code_line(text):
+        return "shape.codes"
+    if non_prose_reason(text):   # table rows, figures, date labels: kinds decide
+        return ""
+    if words <= 6 and is_counter_line(text):
+        return "shape.counter"
+    if words <= MAX_CAPTION_WORDS and _CAPTION_MARK.search(text) and not line.markup:
+        return "shape.caption"
+    if words <= MAX_SHAPE_WORDS and is_credit_line(text):
+        return "shape.credit"
+    if words <= MAX_SHAPE_WORDS and is_names_dates_urls(text):
+        return "shape.names_dates_urls"
+    if authors and words <= 8 and not ends_sentence(text) and any(name in text for name in authors):
+        return "shape.author_block"
+    return ""
+
+
+def is_ui_line(text: str) -> bool:
+    """Only control words, numbers and separators: 'Share', 'Sign in | Register', '收藏 点赞'."""
+    rest = ui_word_pattern().sub(" ", text.lower())
+    return rest != text.lower() and not _SEPARATORS.sub("", rest).strip()
+
+
+def is_code_line(text: str) -> bool:
+    """Symbols with figures and arrows, at least two figures: 'NVDA 118.42 ▲2.1% | MSFT 388.90'."""
+    tokens = text.split()
+    figures = sum(1 for token in tokens if DIGIT.search(token))
+    symbols = sum(1 for token in tokens if _SYMBOL.match(token))
+    return (figures >= 2 and symbols >= 1 and any(char in text for char in "▲▼△▽%")
+            and all(_CODE_TOKEN.match(token) for token in tokens))
+
+
+def is_counter_line(text: str) -> bool:
+    """A label and a count: 'Read time: 8 min', 'Views 1.2k', 'Photo 2/7' – one or two words and a number."""
+    if not DIGIT.search(text) or is_date_label(text) or ends_sentence(text):
+        return False
+    rest = _COUNT.sub(" ", text)
+    words = [word for word in re.split(r"[\s:：/|·]+", rest) if word]
+    return len(_COUNT.findall(text)) >= 1 and len(words) <= 3 and not CJK_CHAR.search("".join(words)[4:])
+
+
+def is_credit_line(text: str) -> bool:
+    """'Label: Name/Agency' or '图片来源：某某' – a short label, then nothing but names."""
+    match = _LABEL_VALUE.match(text)
+    if not match or ends_sentence(text):
+        return False
+    value = match["value"]
+    if CJK_CHAR.search(value):
+        return len(value) <= 16 and not re.search("[。，；]", value)
+    return ("/" in value or "," in value or len(value.split()) <= 4) and looks_like_names(value.replace("/", " "))
+
+
+def is_names_dates_urls(text: str) -> bool:
+    """Chunks joined by separators, each a name, a date or a link: 'Ann Lee · 2 May 2025'."""
+    chunks = [chunk for chunk in _CHUNKS.split(text) if chunk]
+    if len(chunks) < 2 and not _URL.match(text.strip()):
+        return False
+    kinds = []
+    for chunk in chunks:
+        if _URL.match(chunk):
+            kinds.append("url")
+        elif find_date(chunk)[0] or is_date_label(chunk) or is_relative_date(chunk):
+            kinds.append("date")
+        elif looks_like_names(chunk) and len(chunk.split()) <= 4:
+            kinds.append("name")
+        else:
+            return False
+    return "url" in kinds or "date" in kinds or len(kinds) >= 3
+
+
+def _is_bio(line: Line, authors: list) -> bool:
+    return any(line.text.startswith(name + " ") and line.text[len(name) + 1:][:1].islower() for name in authors)
+
+
+def _in_last_third(page: Page, line: Line) -> bool:
+    return line.idx >= 2 * len(page.lines) // 3

@@ -1,0 +1,75 @@
+"""Layer 5, across the documents of one source.
+
+- ``source.boilerplate``: a kept line that recurs in at least ``MIN_BOILERPLATE_DOCS`` documents
+  of the same source (a site's standing notices, bios and pitches);
+- ``source.self_description``: a paragraph whose subject is the source's own name ('The Harbour
+  Ledger is an independent newsroom ...', 'About Harbour Ledger: ...'), the publisher describing itself.
+
+>>> from lib.corpus.clean.page import Page
+>>> page = Page.read("d", "Tsai spoke.\\nThe Harbour Ledger is funded by its readers.", furniture=(), source="Harbour Ledger")
+>>> remove_self_descriptions(page); [line.rule for line in page.lines]
+[None, 'source.self_description']
+"""
+import re
+from collections import Counter, defaultdict
+
+from lib.corpus.clean.page import Page
+from lib.corpus.clean.predicates import site_key
+
+MIN_BOILERPLATE_DOCS = 3
+MIN_BOILERPLATE_WORDS = 2
+MAX_NAME_WORDS = 6
+_SUBJECT_END = re.compile(r"^(?:'s\b|’s\b|\s*(?:is|are|was|has|have|does|relies|takes|receives|publishes|covers|"
+                          r"provides|brings|offers|aims|accepts)\b|\s*(?:是|为|致力|专注|成立|隶属)|\s*[|｜:：])", re.I)
+_ABOUT = re.compile(r"^(?:about|à propos de|über|acerca de|关于)\s+", re.I)
+
+
+def remove_source_boilerplate(pages: list[Page], sources: list[str]) -> None:
+    """``source.boilerplate`` over ``pages`` (``sources[i]`` is the source of ``pages[i]``)."""
+    by_source = defaultdict(list)
+    for page, source in zip(pages, sources):
+        if source:
+            by_source[source].append(page)
+    for group in by_source.values():
+        if len(group) < MIN_BOILERPLATE_DOCS:
+            continue
+        counts = Counter(key for page in group for key in {line.key for line in page.kept()
+                                                          if line.words >= MIN_BOILERPLATE_WORDS})
+        for page in group:
+            for line in page.kept():
+                if line is not page.headline and counts[line.key] >= MIN_BOILERPLATE_DOCS:
+                    line.remove("source.boilerplate")
+
+
+def remove_self_descriptions(page: Page) -> None:
+    """``source.self_description``: a kept line that opens with the source's name as its subject."""
+    names = {page.source_key} | {site_key(line.text) for line in page.lines
+                                 if line.rule in ("furniture.site_name", "furniture.masthead")}
+    names = {name for name in names if len(name) >= 4}
+    if not names:
+        return
+    for line in page.kept():
+        if line is page.headline:
+            continue
+        subject = self_subject_end(line.text, names)
+        if subject:
+            line.remove("source.self_description")
+
+
+def self_subject_end(text: str, names: set) -> int:
+    """Where the source's name as the line's subject ends, or 0."""
+    text = _ABOUT.sub("", text)
+    for name in names:   # a name without spaces (Chinese): compare the same number of characters
+        if site_key(text[:len(name)]) == name and _SUBJECT_END.match(text[len(name):]):
+            return len(name)
+    words = list(re.finditer(r"\S+", text[:200]))
+    for n in range(1, min(MAX_NAME_WORDS, len(words)) + 1):
+        end = words[n - 1].end()
+        head = site_key(text[:end].rstrip(":：,'’s"))
+        head_core = head[3:] if head.startswith("the") else head
+        if head_core and any(name in (head, head_core) or (head_core in name and len(head_core) >= 6
+                                                           and len(name) - len(head_core) <= 4)
+                             for name in names):
+            if _SUBJECT_END.match(text[end:]) or text[end - 1] in ":：":
+                return end
+    return 0
