@@ -724,7 +724,7 @@ def choose_method(metrics: pd.DataFrame, *, baselines=BASELINES, exclude=SENTIME
 
 # ---------------------------------------------------------------- pairs of a corpus
 
-DEFAULT_KINDS = ("headline", "body", "quoted")
+DEFAULT_KINDS = ("headline", "body", "list_item", "quoted")
 PAIR_COLUMNS = ["doc_id", "para_idx", "sent_idx", "target_id", "sentence", "kind", "language",
                 "ai_generated", "voice", "speaker", "speaker_role", "start", "raw_start", "raw_end"]
 
