@@ -4,7 +4,7 @@
 - ``context.under_label``: a kept label ending in ':' followed by at least two such items, and them;
 - ``furniture.disclaimer``: the paragraph under a lone 'Disclaimer' label;
 - ``furniture.promo``: a title-like line between two removed furniture lines;
-- ``context.caption``: a short line next to a photo credit, shorter than the text around it;
+- ``context.caption``: a short line just above a photo credit, shorter than the text around it;
 - ``context.footnote``: a line that is only a footnote number between two pieces of text;
 - ``rejoin.footnote``: a line starting with '.' or ',' joined back to the line before.
 
@@ -21,9 +21,11 @@ from lib.corpus.clean.predicates import is_heading_like, is_title_like
 
 MAX_LABEL_ITEMS = 10
 MAX_CAPTION_WORDS = 40
+MAX_CREDIT_WORDS = 8
 CAPTION_SHARE_OF_MEDIAN = 0.8
 _FOOTNOTE_MARKER = re.compile(r"^(?:\d{1,3}|[*†‡]{1,3}|\(\d{1,3}\))$")
-_CREDIT_RULES = ("furniture.caption", "shape.credit")
+_CREDIT_RULES = ("furniture.caption", "shape.credit", "furniture.site_name")
+_CREDIT_FORM = re.compile(r"\bfor\b|/")   # 'Ann Lee for The Ledger', 'Ann Lee/Agency'
 _LABEL_RULES = ("furniture.related",)
 
 
@@ -92,7 +94,7 @@ def remove_promos(page: Page) -> None:
 
 
 def remove_captions_by_credits(page: Page) -> None:
-    """``context.caption``: the kept line just before (or after) a credit line, when it is short
+    """``context.caption``: the kept line just before a credit line, when it is short
     for this page (under ``CAPTION_SHARE_OF_MEDIAN`` of the median prose line)."""
     anchors = [len(line.text) for line in page.lines if line.anchor]
     if not anchors:
@@ -100,11 +102,13 @@ def remove_captions_by_credits(page: Page) -> None:
     limit = CAPTION_SHARE_OF_MEDIAN * median(anchors)
     lines = page.lines
     for pos, line in enumerate(lines):
-        if line.rule not in _CREDIT_RULES:
+        if line.rule not in _CREDIT_RULES or line.words > MAX_CREDIT_WORDS or (
+                line.rule == "furniture.site_name" and not _CREDIT_FORM.search(line.text)):
             continue
-        for other in (lines[pos - 1] if pos else None, lines[pos + 1] if pos + 1 < len(lines) else None):
+        for other in (lines[pos - 1] if pos else None,):
             if (other is not None and other.kept and other is not page.headline and other.words <= MAX_CAPTION_WORDS
-                    and len(other.text) < limit and not other.markup):
+                    and len(other.text) < limit and not other.markup and not other.text.endswith((":", "："))
+                    and not is_heading_like(other.text, other.words) and not other.text.endswith("?")):
                 other.remove("context.caption")
 
 

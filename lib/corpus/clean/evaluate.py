@@ -128,7 +128,8 @@ def _score_lines(copy, documents, paragraphs, removed, labelled, templates):
             removed_chars = sum(mask[start:end])
             rows.append((template_id, templates[template_id].get("site_name", ""), article, copy, start,
                          label, text, chars, removed_chars, removed_chars >= REMOVED_SHARE * max(chars, 1),
-                         "" if removed_chars >= REMOVED_SHARE * max(chars, 1) else kind_at.get(start, ""),
+                         "" if removed_chars >= REMOVED_SHARE * max(chars, 1)
+                         else next((kind_at[pos] for pos in range(start, end) if pos in kind_at), ""),
                          rule_at.get(start, "")))
     return pd.DataFrame(rows, columns=LINE_COLUMNS)
 

@@ -31,9 +31,10 @@ AI_HEADING = re.compile(
     r"\b(?:generated|written|summari[sz]ed|produced) (?:by|with|using) (?:AI|artificial intelligence)\b|"
     r"AI\s?(?:摘要|总结|生成|解读)|智能摘要", re.I)
 AI_TRAILING = re.compile(
-    r"^(?:(?:this|the) (?:summary|digest|content|article|text|overview|section|answer) "
-    r"(?:was|is|has been) )?(?:AI[- ]generated|generated (?:by|with|using) "
-    r"(?:AI|artificial intelligence)|machine[- ]generated|由\s?AI\s?生成|AI\s?生成)(?:$|[\s,.;:(（，。—–-])", re.I)
+    r"^(?:(?:this|the) )?(?:(?:summary|digest|content|article|text|overview|section|answer)"
+    r"(?: (?:was|is|has been))? )?(?:AI[- ]generated|generated (?:by|with|using) "
+    r"(?:AI|artificial intelligence)|machine[- ]generated|由\s?AI\s?生成|AI\s?生成)(?:$|[\s,.;:(（，。—–-])"
+    r"|^summari[sz]ed (?:by|with|using) (?:\w+ ){0,2}AI\b", re.I)
 AI_TRANSLATION = re.compile(
     r"\btranslat(?:ed|ion)\b[^.]{0,60}?\b(?:using|by|with|via) (?:AI|artificial intelligence|"
     r"machine translation)\b|\b(?:using|by|with|via) (?:AI|machine) translation\b|"

@@ -45,7 +45,7 @@ _CJK_REPORTER = re.compile(
     r"^(?:本报|本刊)?(?:驻\w{1,6})?[记記]者\s*(?P<author>[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,4})"
     r"(?:\s*[／/][\u4e00-\u9fff]{1,8})?$")
 _CJK_CREDIT_TAIL = re.compile(r"\s*(?:编辑|责编|审核|校对|实习生|摄影)\s*[|｜:：]?\s*.*$")
-_ROLE_WORDS = re.compile(
+ROLE_WORDS = re.compile(
     r"\b(?:correspondent|editor|reporter|writer|columnist|fellow|analyst|chief|contributor|"
     r"professor|researcher|economist|staff|bureau|director|member|scholar|lecturer|author)s?\b", re.I)
 _ROLE_BYLINE = re.compile(r"^(?P<role>[^|｜]{2,60}?)\s*[|｜]\s*(?P<author>[^|｜]{2,60})$")
@@ -113,11 +113,11 @@ def is_relative_date(text: str) -> bool:
 def split_role_byline(text: str) -> str:
     """The name of a 'Role | Name' or 'Name, Role' byline, or ''."""
     match = _ROLE_BYLINE.match(text)
-    if match and _ROLE_WORDS.search(match["role"]) and looks_like_names(match["author"]) \
+    if match and ROLE_WORDS.search(match["role"]) and looks_like_names(match["author"]) \
             and count_words(match["author"]) <= 5:
         return match["author"].strip()
     match = _NAME_THEN_ROLE.match(text)
-    if match and _ROLE_WORDS.search(match["role"]) and looks_like_names(match["author"]) \
+    if match and ROLE_WORDS.search(match["role"]) and looks_like_names(match["author"]) \
             and count_words(match["author"]) <= 5:
         return match["author"].strip()
     return ""

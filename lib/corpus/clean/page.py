@@ -33,7 +33,7 @@ class Line:
 
     __slots__ = ("idx", "span", "text", "offset_map", "exact", "repaired", "zero_width", "words",
                  "rule", "cuts", "joined", "ai_heading", "ai_trailing", "markup", "kind", "marker",
-                 "ai", "prose", "anchor", "author", "blank_before")
+                 "ai", "prose", "anchor", "author", "blank_before", "_key")
 
     def __init__(self, idx, span, normalized, blank_before=False):
         self.idx, self.span = idx, span
@@ -52,6 +52,7 @@ class Line:
         self.anchor = False         # a prose anchor (lib.corpus.clean.zones)
         self.author = ""            # the name a byline line gave, before it is accepted
         self.blank_before = blank_before
+        self._key = None
 
     @property
     def kept(self) -> bool:
@@ -59,7 +60,10 @@ class Line:
 
     @property
     def key(self) -> str:
-        return key(self.text)
+        """The text case-folded with its white space collapsed (kept until the text changes)."""
+        if self._key is None:
+            self._key = key(self.text)
+        return self._key
 
     def cut(self, spans_by_rule: list) -> None:
         """Cut ``[(start, end, rule), ...]`` clean spans, record them, then trim what is left."""
@@ -69,7 +73,7 @@ class Line:
         lead, trail = len(text) - len(text.lstrip()), len(text.rstrip())
         if lead or trail < len(text):
             text, offset_map, _ = cut_spans(text, offset_map, [(0, lead), (trail, len(text))])
-        self.text, self.offset_map, self.words = text, offset_map, count_words(text)
+        self.text, self.offset_map, self.words, self._key = text, offset_map, count_words(text), None
         if not text:
             self.rule, self.cuts = spans[0][2], []
 
@@ -89,7 +93,7 @@ class Line:
             self.exact = False
         self.offset_map = self.offset_map + [[clean + shift, raw] for clean, raw in other.offset_map]
         self.text += joiner + other.text
-        self.words = count_words(self.text)
+        self.words, self._key = count_words(self.text), None
         self.exact = self.exact and other.exact
         self.cuts.extend(other.cuts)
         self.zero_width = list(self.zero_width) + list(other.zero_width)

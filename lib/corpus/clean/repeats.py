@@ -67,14 +67,16 @@ def remove_truncated_copies(page: Page) -> None:
     """``dedup.truncated_copy``: a line contained in a longer kept line (after a 'Summary:' label
     and a trailing '...' are set aside), or nearly so."""
     lines = [line for line in page.kept() if line is not page.headline]
+    everything = "\n".join(line.key for line in lines)
     for line in lines:
         core = _LEAD_LABEL.sub("", _ELLIPSIS.sub("", line.key))
-        if len(core) < MIN_TRUNCATED_CHARS:
+        cut_short = line.text.endswith(("...", "…"))
+        if len(core) < MIN_TRUNCATED_CHARS or (not cut_short and everything.count(core) < 2):
             continue
         for other in lines:
             if other is line or not other.kept or len(other.text) <= len(core) + 5:
                 continue
-            if core in other.key or (line.text.endswith(("...", "…"))
+            if core in other.key or (cut_short
                                      and fuzz.partial_ratio(core, other.key) >= NEAR_REPEAT_SCORE):
                 line.remove("dedup.truncated_copy")
                 break

@@ -18,7 +18,7 @@
 import re
 from functools import lru_cache
 
-from lib.corpus.clean.metadata import find_date, is_relative_date
+from lib.corpus.clean.metadata import ROLE_WORDS, find_date, is_relative_date
 from lib.corpus.clean.page import Line, Page
 from lib.corpus.clean.predicates import (
     CJK_CHAR, DIGIT, ends_sentence, is_date_label, looks_like_names, non_prose_reason)
@@ -28,14 +28,19 @@ UI_WORDS_FILE = RESOURCES_DIR / "ui_words.txt"
 MAX_UI_WORDS = 8
 MAX_SHAPE_WORDS = 10
 MAX_CAPTION_WORDS = 40
+MAX_ROLE_WORDS = 8
 REFERENCE_CODE = re.compile(r"\s*\((?:[A-Za-z]{2,6}\.?\s?[:#]?\s?)?[A-Z0-9]{2,}(?:[-/_][A-Z0-9]{2,}){2,}\)")
+_UI_LABEL_PREFIX = re.compile(r"^(?:【(?P<label>[^】]{1,6})】|(?P<label2>[^\W\d][\w '-]{0,20}?)\s?[:：])")
 _SEPARATORS = re.compile(r"[|｜/·•,，、;:：()（）\[\]<>«»›‹→←▲▼△▽+\-–—*#@&%]+|\d[\d.,]*[kKmM万千]?")
 _CODE_TOKEN = re.compile(r"^(?:\(?[A-Z][A-Z0-9.&-]{0,9}\)?|[▲▼△▽+\-]?[$€£¥]?\d[\d,.]*%?|[▲▼△▽|·•/]+)$")
+_NUMBERED = re.compile(r"^\d{1,2}[.、]?\s+(?![kKmM万千]|min|分钟)\S")
 _SYMBOL = re.compile(r"^\(?[A-Z]{2,6}(?:\.[A-Z]{1,2})?\)?$|^\d{4}\.[A-Z]{2}$")
-_COUNT = re.compile(r"\d[\d.,]*\s?(?:[kKmM万千]|min\.?|mins|minutes?|分钟)?(?=\W|$)", re.I)
+_COUNT = re.compile(r"(?<![\w.])\d(?:[\d.,]*\d)?\s?(?:[kKmM万千]|min\.?|mins|minutes?|分钟)?(?!\w|\.\w)", re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\s:：|]{1,16})\s?[:：]\s?(?P<value>.+)$")
-_CAPTION_MARK = re.compile(r"^[▲►▶◆■△]|^\([^()]{3,200}\)$|^（[^（）]{3,120}）$")
+# A leading triangle, a line wholly in brackets, or the Chinese caption openings 图为 / 圖為 ('pictured:').
+_CAPTION_MARK = re.compile(r"^[▲►▶◆■△]|^\([^()]{3,200}\)$|^（[^（）]{3,120}）$|^[图圖][为為片](?:[:：]|\S)")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^@\w+$|^\S+\.(?:com|org|net|cn|io)(?:/\S*)?$", re.I)
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|、|\band\b|&)\s*")
 _CHUNKS = re.compile(r"\s*[|｜·•/]\s*|\s+[–—-]\s+")
 
 
@@ -50,7 +55,8 @@ def ui_word_pattern(path=UI_WORDS_FILE) -> re.Pattern:
 
 
 def remove_by_shape(page: Page) -> None:
-    authors = [line.author for line in page.lines if line.author] + page.authors
+    authors = [name for line in page.lines if line.author for name in _NAME_SPLIT.split(line.author)
+               if len(name) >= 4] + page.authors
     for line in page.lines:
         if not line.kept:
             continue
@@ -67,8 +73,31 @@ def remove_by_shape(page: Page) -> None:
                 line.remove("shape.author_block")
             continue
         rule = shape_rule(line, authors)
-        if rule:
+        if rule and not (rule == "shape.ui_words" and _echoed_below(page, line)):
             line.remove(rule)
+    remove_role_lines(page)
+
+
+def _echoed_below(page: Page, line: Line) -> bool:
+    """A one-word line that the next paragraph names is its heading ('Weibo', then a paragraph on
+    Weibo), not a button."""
+    if line.words != 1:
+        return False
+    after = next((other for other in page.lines[line.idx + 1:] if other.kept), None)
+    return after is not None and after.anchor and line.text.lower() in after.text.lower()
+
+
+def remove_role_lines(page: Page) -> None:
+    """``shape.author_block``: a short job title ('Senior Reporter', 'Fellow, Asia Program') next
+    to a removed author line or bio."""
+    lines = page.lines
+    for pos, line in enumerate(lines):
+        if not line.kept or line.anchor or line.words > MAX_ROLE_WORDS or ends_sentence(line.text) \
+                or not ROLE_WORDS.search(line.text):
+            continue
+        neighbours = [lines[p] for p in (pos - 1, pos + 1) if 0 <= p < len(lines)]
+        if any(other.rule in ("shape.author_block", "byline.author", "zone.back") for other in neighbours):
+            line.remove("shape.author_block")
 
 
 def cut_reference_codes(line: Line) -> None:
@@ -82,6 +111,8 @@ def shape_rule(line: Line, authors: list) -> str:
     text, words = line.text, line.words
     if words <= MAX_UI_WORDS and is_ui_line(text):
         return "shape.ui_words"
+    if words <= 40 and is_ui_labelled(text):
+        return "shape.ui_label"
     if words <= 40 and is_code_line(text):
         return "shape.codes"
     if non_prose_reason(text):   # table rows, figures, date labels: kinds decide
@@ -101,8 +132,19 @@ def shape_rule(line: Line, authors: list) -> str:
 
 def is_ui_line(text: str) -> bool:
     """Only control words, numbers and separators: 'Share', 'Sign in | Register', '收藏 点赞'."""
-    rest = ui_word_pattern().sub(" ", text.lower())
-    return rest != text.lower() and not _SEPARATORS.sub("", rest).strip()
+    lower = text.lower()
+    rest, hits = ui_word_pattern().subn(" ", lower)
+    if not hits:
+        return False
+    left = _SEPARATORS.sub(" ", rest).split()
+    return not left or (hits >= 2 and len(left) == 1 and len(left[0]) <= 3)
+
+
+def is_ui_labelled(text: str) -> bool:
+    """Opens with a control word as a label: 'Sponsored: Try our cloud', '【推广】…'."""
+    match = _UI_LABEL_PREFIX.match(text)
+    label = match and (match["label"] or match["label2"])
+    return bool(label) and ui_word_pattern().fullmatch(label.lower().strip()) is not None
 
 
 def is_code_line(text: str) -> bool:
@@ -116,7 +158,10 @@ def is_code_line(text: str) -> bool:
 
 def is_counter_line(text: str) -> bool:
     """A label and a count: 'Read time: 8 min', 'Views 1.2k', 'Photo 2/7' – one or two words and a number."""
-    if not DIGIT.search(text) or is_date_label(text) or ends_sentence(text):
+    abbreviated = text.endswith(".") and len(text.split()[-1]) <= 5   # 'Lesezeit: 5 Min.'
+    if not DIGIT.search(text) or is_date_label(text) or (ends_sentence(text) and not abbreviated):
+        return False
+    if _NUMBERED.match(text):   # '03 What comes next': a numbered heading
         return False
     rest = _COUNT.sub(" ", text)
     words = [word for word in re.split(r"[\s:：/|·]+", rest) if word]

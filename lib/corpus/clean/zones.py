@@ -21,6 +21,7 @@ True
 """
 import re
 from collections import Counter
+from functools import lru_cache
 
 from lib.corpus.clean.lines import names_the_site
 from lib.corpus.clean.page import Line, Page
@@ -52,6 +53,7 @@ _HEADLINE_SPLIT = re.compile(r"^(?P<left>[^|｜]+?)\s*[|｜]\s*(?P<right>[^|｜]
 _MENU_SEPARATOR = re.compile(r"\s[·›»|/>•]\s|[›»]")
 
 
+@lru_cache(maxsize=4096)   # marked twice per page, before and after the removals that change lines
 def is_prose_line(text: str, words: int) -> bool:
     """Reads like running text: see the module docstring."""
     if script(text) == "cjk":
@@ -60,7 +62,7 @@ def is_prose_line(text: str, words: int) -> bool:
     if len(text) < MIN_PROSE_CHARS or words < 8:
         return False
     tokens = _WORD.findall(text.lower())
-    share = sum(token in FUNCTION_WORDS for token in tokens) / max(len(tokens), 1)
+    share = sum(map(FUNCTION_WORDS.__contains__, tokens)) / max(len(tokens), 1)
     return share >= MIN_FUNCTION_WORD_SHARE and (ends_sentence(text) or last_char(text) in ":;" or len(text) >= 150)
 
 
@@ -100,9 +102,9 @@ def find_headline(page: Page) -> None:
     """The headline: the first title-like line above the text (the manifest's title if given)."""
     front = []
     for line in page.lines:
-        if line.kept and (line.anchor or not is_title_like(line.text, line.words)):
+        if line.anchor or (line.kept and _is_dek(line) and front):
             break
-        if line.kept and not line.ai_heading and not non_prose_reason(line.text):
+        if line.kept and is_title_like(line.text, line.words) and not line.ai_heading and not non_prose_reason(line.text):
             front.append(line)
     if not front:
         return
@@ -140,13 +142,16 @@ def _headline_score(line: Line) -> tuple:
 
 
 def remove_front_chrome(page: Page) -> None:
-    """``zone.front``: kept lines above the first anchor other than the headline and a dek."""
-    if not any(line.anchor for line in page.lines):
+    """``zone.front``: kept lines above the first anchor other than the headline, a dek, and a
+    heading of two words or more right above the first anchor."""
+    first = next((pos for pos, line in enumerate(page.lines) if line.anchor), None)
+    if first is None:
         return
-    for line in page.lines:
-        if line.anchor:
-            return
-        if line.kept and line is not page.headline and not _is_dek(line) and not line.ai_heading:
+    above = [line for line in page.lines[:first] if line.kept]
+    for line in above:
+        heading = (line is above[-1] and line.words >= 2 and page.headline in above[:-1]
+                   and is_heading_like(line.text, line.words))
+        if line is not page.headline and not heading and not _is_dek(line) and not line.ai_heading:
             line.remove("zone.front")
 
 
