@@ -1,10 +1,14 @@
-"""Test-wide settings: quiet, known third-party warnings, and no network for unit tests."""
+"""Test-wide settings: quiet, known third-party warnings, no network for unit tests, and the time
+each test file and notebook took, printed at the end of every run so that a slow-down shows."""
 import logging
 import socket
+from collections import defaultdict
 
 import pytest
 
 logging.getLogger("jieba").setLevel(logging.ERROR)
+
+SLOWEST_SHOWN = 15  # files listed by name in the summary; the rest are summed on one line
 
 
 @pytest.fixture(autouse=True)
@@ -14,3 +18,27 @@ def no_network(monkeypatch, request):
         def refuse(*args, **kwargs):
             raise OSError("network access attempted during a test")
         monkeypatch.setattr(socket.socket, "connect", refuse)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Seconds per test file (a notebook under nbval is one file), setup and teardown included.
+
+    Under pytest-xdist the seconds are those spent in the workers, so they add up to more than the
+    run's wall-clock time."""
+    seconds, tests = defaultdict(float), defaultdict(int)
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if isinstance(report, pytest.TestReport):
+                path = report.nodeid.split("::")[0]
+                seconds[path] += report.duration
+                tests[path] += report.when == "call"
+    if not seconds:
+        return
+    terminalreporter.write_sep("=", "seconds per test file")
+    ranked = sorted(seconds, key=seconds.get, reverse=True)
+    for path in ranked[:SLOWEST_SHOWN]:
+        terminalreporter.write_line(f"{seconds[path]:7.1f} s  {path} ({tests[path]} tests)")
+    rest = ranked[SLOWEST_SHOWN:]
+    if rest:
+        terminalreporter.write_line(f"{sum(seconds[p] for p in rest):7.1f} s  {len(rest)} other files "
+                                    f"({sum(tests[p] for p in rest)} tests)")

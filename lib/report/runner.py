@@ -36,10 +36,9 @@ from tqdm import tqdm
 
 from lib.corpus.build import load_corpus
 from lib.errors import CorpusError, ManifestError, WorkbenchError
-from lib.paths import DATA_DIR, ROOT, RUNS_DIR, SEEDS_DIR
+from lib.paths import DATA_DIR, NOTEBOOKS_DIR, ROOT, RUNS_DIR, SEEDS_DIR, notebook_paths
 from lib.report.pages import build_report
 
-NOTEBOOKS_DIR = ROOT / "notebooks"
 OUTPUT_VARIABLE = "WORKBENCH_OUTPUT_DIR"  # read by lib.paths in each notebook's kernel
 RUN_SUBFOLDERS = ("notebooks", "figures", "tables", "report")
 MAX_PROBLEMS_SHOWN = 30
@@ -53,11 +52,6 @@ WHAT_TO_FIX = {
 
 class NotebookError(WorkbenchError):
     """A notebook stopped with an error in one of its cells."""
-
-
-def notebook_paths(folder=NOTEBOOKS_DIR):
-    """The numbered notebooks (``NN-name.ipynb``) in run order."""
-    return sorted(p for p in Path(folder).glob("[0-9][0-9]-*.ipynb"))
 
 
 def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, progress=False, timeout=600):
