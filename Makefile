@@ -12,7 +12,7 @@ CORPUS ?=
 RUN ?=
 RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)")
 
-.PHONY: help install figures report test test-fast bench lab clean-data
+.PHONY: help install figures manifest report test test-fast test-shapes bench lab clean-data
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -29,20 +29,27 @@ install: $(STAMP)  ## create .venv and install requirements.txt (only when they 
 figures: install  ## rerun every notebook in place, then the report; CORPUS=folder [RUN=name]: into data/runs/<name>/
 	$(BIN)/python -m lib.report.runner $(RUN_ARGS)
 
+manifest: install  ## draft a manifest.csv of what is inferred for CORPUS=folder, into data/runs/<name>/ (RUN=name)
+	@test -n "$(CORPUS)" || { echo "usage: make manifest CORPUS=path/to/folder [RUN=name]"; exit 2; }
+	$(BIN)/python -m lib.corpus.sources "$(CORPUS)" $(if $(RUN),--run "$(RUN)")
+
 report: install  ## rebuild data/report/index.html (RUN=name: data/runs/<name>/report/) from the executed notebooks
 	$(BIN)/python -m lib.report.pages $(if $(RUN),--run "$(RUN)")
 
 test: install  ## unit tests, the end-to-end run on tests/fixtures/mini_corpus, nbval over every notebook
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not shapes"
 
 test-fast: install  ## the same without the slow end-to-end run (pytest -m "not slow")
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not shapes"
+
+test-shapes: install  ## every notebook on each folder shape in tests/fixtures/shapes (one source, one article, ...)
+	$(BIN)/python -m pytest -m shapes -p no:randomly tests/test_end_to_end.py
 
 bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only)
 	$(BIN)/python -m lib.scale.bench $(if $(QUICK),--quick)
 
-lab: install  ## open JupyterLab in this environment
-	$(BIN)/jupyter lab notebooks/
+lab: install  ## open JupyterLab in this environment (as root too: JupyterLab then needs --allow-root)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
 
 clean-data:  ## delete the cached corpus tables in data/processed (they are rebuilt on demand)
 	rm -rf data/processed

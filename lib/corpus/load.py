@@ -27,6 +27,7 @@ import ftfy
 import ftfy.badness
 import pandas as pd
 
+from lib.corpus import sources
 from lib.errors import CorpusError, ManifestError
 
 FORMATS = {".txt": "txt", ".md": "md", ".html": "html", ".htm": "html"}
@@ -35,7 +36,7 @@ DOCUMENT_COLUMNS = [
     "doc_id", "path", "format", "sha256", "n_bytes", "encoding", "encoding_confidence", "raw_text",
     "raw_chars",
     *(column for field in META_FIELDS for column in (field, f"{field}_inferred")),
-    "duplicate_of", "status",
+    "source_evidence", "duplicate_of", "status",
 ]
 PROBLEM_COLUMNS = ["file", "problem", "detail", "action"]
 SKIPPED = "skipped"
@@ -100,8 +101,9 @@ def read_folder(folder, *, max_bytes=5_000_000, manifest="manifest.csv"):
     that read as text in the chosen encoding), raw_text (decoded text as in the file; extracted
     text for HTML),
     raw_chars, source / title / date (ISO) / url / language, each with ``<field>_inferred``
-    (False when it came from the manifest; inferred source is the top sub-folder's name, or the
-    web page's site name), duplicate_of (doc_id of the first copy of the same bytes, else '')
+    (False when it came from the manifest), source_evidence (what named the source: 'manifest',
+    or as lib.corpus.sources inferred it: 'page metadata', 'subfolder', 'file name', 'url in
+    text', 'masthead', 'credit line'; '' when unknown), duplicate_of (doc_id of the first copy of the same bytes, else '')
     and status ('ok' | 'duplicate'). Names that are not UTF-8 are shown with ``\\xNN`` escapes.
 
     ``problems`` (one row per problem, sorted by file, problem): file, problem, detail, action.
@@ -112,7 +114,7 @@ def read_folder(folder, *, max_bytes=5_000_000, manifest="manifest.csv"):
     control_characters (NUL and the like: left in raw_text, removed during cleaning),
     content_not_extension, crlf_line_endings, cr_line_endings, mojibake (left in raw_text,
     repaired during cleaning), name_not_utf8, symlink_outside (a file link, followed),
-    not_in_manifest, duplicate_file (excluded from analysis). Manifest rows:
+    not_in_manifest, source_unknown, duplicate_file (excluded from analysis). Manifest rows:
     manifest_missing_file, manifest_bad_date, manifest_not_regular_file and manifest_too_large
     (the manifest is ignored; it is read only from a regular file of at most 10 MB).
 
@@ -194,6 +196,7 @@ def assemble(listing: Listing, read: list):
         found.update(row[0] for row in problems)
         _apply_manifest(documents, listing.manifest_rows, os.fsdecode(listing.manifest), found, problems)
     _fill_inferred(documents)
+    problems.extend(sources.infer_sources(documents))
     _make_doc_ids_unique(documents)
     _mark_duplicate_files(documents, problems)
 
@@ -338,13 +341,14 @@ def _load_file(path, shown, size, max_bytes, problems):
     problems.extend(_text_notes(shown, text))
 
     top_folder, _, rest = shown.partition("/")
-    if rest and not metadata.get("source"):
+    evidence = "page metadata" if metadata.get("source") else "subfolder" if rest else ""
+    if evidence == "subfolder":
         metadata["source"] = top_folder
     return {
         "doc_id": os.path.splitext(shown)[0], "path": shown, "format": file_format,
         "sha256": hashlib.sha256(data).hexdigest(), "n_bytes": len(data), "encoding": encoding,
-        "encoding_confidence": confidence, "raw_text": text, "raw_chars": len(text), "inferred": metadata,
-        "duplicate_of": "", "status": "ok",
+        "encoding_confidence": confidence, "raw_text": text, "raw_chars": len(text),
+        "inferred": metadata, "source_evidence": evidence, "duplicate_of": "", "status": "ok",
     }
 
 
@@ -630,6 +634,8 @@ def _apply_manifest(documents, manifest_rows, manifest_name, found, problems):
             if value:
                 document[field] = _iso_date(value) if field == "date" else value
                 document[f"{field}_inferred"] = False
+                if field == "source":
+                    document["source_evidence"] = "manifest"
     for file in sorted(set(manifest_rows) - found):
         problems.append((file, "manifest_missing_file", f"{file}: listed in {manifest_name} but "
                          "not in the folder", "ignored"))

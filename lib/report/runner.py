@@ -34,6 +34,7 @@ from papermill.iorw import load_notebook_node
 from papermill.parameterize import parameterize_notebook
 from tqdm import tqdm
 
+from lib.corpus import sources
 from lib.corpus.build import load_corpus
 from lib.errors import CorpusError, ManifestError, WorkbenchError
 from lib.paths import DATA_DIR, NOTEBOOKS_DIR, ROOT, RUNS_DIR, SEEDS_DIR, notebook_paths
@@ -54,14 +55,25 @@ class NotebookError(WorkbenchError):
     """A notebook stopped with an error in one of its cells."""
 
 
-def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, progress=False, timeout=600):
+class KernelStartError(WorkbenchError):
+    """The Jupyter kernel could not start, so no notebook can run."""
+
+
+KERNEL_HINT = ("the notebooks run in a local Python kernel reached over 127.0.0.1: check that the "
+               "loopback network is up (`ip link set lo up`) and that ipykernel is installed in "
+               "this environment (`make install`)")
+
+
+def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, progress=False, timeout=600,
+                 kernel_name="python3"):
     """Execute one notebook top to bottom in a fresh kernel and save it to ``output`` (default: in place).
 
     ``parameters`` (name -> value) are injected by papermill after the ``parameters`` cell; names the
     cell does not define are left out. The kernel runs in ``notebooks/`` with
     ``WORKBENCH_OUTPUT_DIR=output_dir``, so save_figure / save_table write under ``output_dir``.
     Raises NotebookError naming the cell and the error; the notebook, with the error in it, is
-    still saved unless that would overwrite the notebook that was run.
+    still saved unless that would overwrite the notebook that was run. Raises KernelStartError,
+    with one line saying what to check, when the kernel fails before its first cell.
     """
     path = Path(path)
     output = path if output is None else Path(output)
@@ -70,15 +82,17 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
     if wanted:
         notebook = parameterize_notebook(load_notebook_node(str(path)), wanted)
     code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
+    started = []
     with tqdm(total=code_cells, desc=f"  {path.stem}", unit="cell", leave=False, disable=not progress) as bar:
         client = NotebookClient(
             notebook,
             timeout=timeout,
-            kernel_name="python3",
+            kernel_name=kernel_name,
             record_timing=False,
             extra_arguments=["--IPKernelApp.log_level=ERROR"],  # not its warning about local TCP
             resources={"metadata": {"path": str(NOTEBOOKS_DIR)}},
-            on_cell_execute=lambda cell, cell_index: bar.set_postfix_str(_section(notebook, cell_index)),
+            on_cell_execute=lambda cell, cell_index: (started.append(cell_index),
+                                                      bar.set_postfix_str(_section(notebook, cell_index))),
             on_cell_complete=lambda cell, cell_index: bar.update(1),
         )
         try:
@@ -92,6 +106,12 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
             ename = getattr(error, "ename", type(error).__name__)
             evalue = getattr(error, "evalue", str(error))
             raise NotebookError(f"{path.name} stopped in {where}: {ename}: {_first_line(evalue)}") from None
+        except Exception as error:  # whatever jupyter_client, zmq or nbclient raise at start-up
+            if started:
+                raise
+            raise KernelStartError(f"the Jupyter kernel could not start for {path.name} "
+                                   f"({type(error).__name__}: {_first_line(error) or 'no message'}); "
+                                   f"{KERNEL_HINT}") from None
     output.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, output)
 
@@ -119,6 +139,7 @@ def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progre
     documents, problems = loaded.documents, loaded.problems
     _say(f"      {len(documents)} files loaded, {(documents['status'] == 'ok').sum()} kept for analysis, "
          f"{len(problems)} problems (listed at the end)")
+    _say(f"      {sources.summary(documents)}")
     if not in_place:
         for name in RUN_SUBFOLDERS:  # what an earlier run of the same name left, once the folder loaded
             shutil.rmtree(output_dir / name, ignore_errors=True)
@@ -164,6 +185,9 @@ def main(argv=None):
                            progress=sys.stderr.isatty() and not args.no_progress)
     except (CorpusError, ManifestError) as error:
         print(f"error: {error}\n{WHAT_TO_FIX[type(error)]}", file=sys.stderr)
+        return 2
+    except KernelStartError as error:
+        print(f"error: {error}", file=sys.stderr)
         return 2
     elapsed = time.perf_counter() - started
     if failures:
@@ -216,8 +240,11 @@ def _first_line(text):
 
 
 def _shown(path):
+    """A path for the terminal: relative to the repository when inside it; bytes that are not
+    UTF-8 shown as \\xNN."""
     path = Path(path)
-    return path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    shown = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else str(path)
+    return os.fsencode(shown).decode("utf-8", "backslashreplace")
 
 
 def _say(message):

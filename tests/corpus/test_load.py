@@ -18,7 +18,7 @@ DOCUMENT_COLUMNS = [
     "doc_id", "path", "format", "sha256", "n_bytes", "encoding", "encoding_confidence", "raw_text",
     "raw_chars",
     "source", "source_inferred", "title", "title_inferred", "date", "date_inferred",
-    "url", "url_inferred", "language", "language_inferred", "duplicate_of", "status",
+    "url", "url_inferred", "language", "language_inferred", "source_evidence", "duplicate_of", "status",
 ]
 try:
     import trafilatura  # noqa: F401
@@ -197,7 +197,8 @@ def test_manifest_values_are_not_inferred_and_gaps_on_both_sides_are_recorded():
     assert (bad_date["date"], bad_date["date_inferred"]) == ("", True)
     assert set(zip(problems["file"], problems["problem"])) == {
         ("README.md", "folder_documentation"), ("manifest.csv", "folder_documentation"),
-        ("extra.md", "not_in_manifest"), ("gone.txt", "manifest_missing_file"),
+        ("extra.md", "not_in_manifest"), ("extra.md", "source_unknown"),
+        ("gone.txt", "manifest_missing_file"),
         ("bad-date.txt", "manifest_bad_date"),
     }
     assert set(problems.loc[problems["problem"] == "folder_documentation", "action"]) == {
