@@ -1,7 +1,9 @@
 """The stance stage: which targets a sentence mentions (``targets``), in whose voice (``voice``),
-the stance methods and their evaluation (``methods``), agreement between annotators
-(``agreement``), stance compared between sources with intervals (``compare``) and distinctive
-terms with keyword in context (``keyness``).
+the stance methods and their evaluation (``methods``), the written stance set (``written``), the
+target-aware classifier trained on it (``classifier``), its evaluation on other labels
+(``transfer``), the labelling loop for your own corpus (``labelling``), agreement between
+annotators (``agreement``), stance compared between sources with intervals (``compare``) and
+distinctive terms with keyword in context (``keyness``).
 """
 from lib._exports import lazy_exports
 
@@ -10,9 +12,14 @@ __getattr__, __all__ = lazy_exports(__name__, {
                 "choose_method", "cross_validate", "f_scores", "find_pairs", "fit_tfidf_logreg",
                 "gold_alignment", "label_pairs", "load_cues", "predict_chance", "predict_majority",
                 "predict_tfidf_logreg", "predict_vader", "score_window"),
+    "written": ("load_written_set",),
+    "classifier": ("StanceClassifier", "fit_classifier", "trained_classifier"),
+    "transfer": ("clears_baselines", "transfer_evaluation"),
+    "labelling": ("adjusted_shares", "coder_agreement", "evaluate_with_labels", "labeller",
+                  "read_sheets", "resolved_labels", "sample_for_labelling", "write_sheet"),
     "targets": ("load_targets", "match_targets"),
     "voice": ("tag_voice", "who_is_quoted"),
     "agreement": ("agreement_table",),
-    "compare": ("article_stance", "evidence", "stance_by_source"),
+    "compare": ("article_stance", "article_stance_by_voice", "evidence", "stance_by_source"),
     "keyness": ("fightin_words", "kwic"),
 })

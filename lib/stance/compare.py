@@ -130,6 +130,38 @@ def article_stance(labelled: pd.DataFrame, documents: pd.DataFrame, *,
     return table.sort_values(by, kind="stable").reset_index(drop=True)[columns]
 
 
+VOICE_GROUPS = {"author": ("author",), "quoted": ("direct_quote", "indirect")}
+
+
+def article_stance_by_voice(labelled: pd.DataFrame, documents: pd.DataFrame, *,
+                            dominance: int = 2) -> pd.DataFrame:
+    """:func:`article_stance` for the author's own voice and for the voices the article quotes,
+    apart, and for all pairs together: the outlet's stance is read from its author voice, what it
+    quotes is reported beside it, never mixed into it.
+
+    In: ``labelled`` pairs with voice (author, direct_quote, indirect) and label.
+    Out: the columns of :func:`article_stance` plus ``voice`` ('author', 'quoted' or 'all'), one
+    row per (doc_id, target_id, voice) with pairs in that voice.
+
+    >>> labelled = pd.DataFrame({"doc_id": "a", "para_idx": 0, "sent_idx": [0, 1, 2],
+    ...     "target_id": "us_export_controls", "label": ["FAVOR", "FAVOR", "AGAINST"],
+    ...     "voice": ["author", "author", "direct_quote"]})
+    >>> documents = pd.DataFrame({"doc_id": ["a"], "source": ["Wire"]})
+    >>> article_stance_by_voice(labelled, documents)[["voice", "label"]].values.tolist()
+    [['author', 'FAVOR'], ['quoted', 'AGAINST'], ['all', 'FAVOR']]
+    """
+    _require(labelled, ["voice"], "labelled pairs")
+    parts = [article_stance(labelled[labelled["voice"].isin(voices)], documents,
+                            dominance=dominance).assign(voice=group)
+             for group, voices in VOICE_GROUPS.items()]
+    parts.append(article_stance(labelled, documents, dominance=dominance).assign(voice=VOICE_ROLLUP))
+    table = pd.concat([part for part in parts if len(part)], ignore_index=True)
+    order = {name: number for number, name in enumerate([*VOICE_GROUPS, VOICE_ROLLUP])}
+    table = table.sort_values(["doc_id", "target_id", "voice"], kind="stable",
+                              key=lambda column: column.map(order) if column.name == "voice" else column)
+    return table.reset_index(drop=True)
+
+
 def evidence(labelled: pd.DataFrame, documents: pd.DataFrame | None = None, *,
              by=("source", "target_id", "voice"), k: int = 3, max_chars: int = 200) -> pd.DataFrame:
     """The sentences behind each cell of :func:`stance_by_source`: up to ``k`` FAVOR and ``k``

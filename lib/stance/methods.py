@@ -559,7 +559,7 @@ def cross_validate(pairs: pd.DataFrame, methods: dict | None = None, *, n_splits
                           f"{sorted(map(str, unknown))}")
     predictions = predictions.sort_values(["method", "repeat", "pair_id"], kind="stable",
                                           key=_method_order(methods)).reset_index(drop=True)
-    metrics, confusion = _summaries(predictions, methods, pairs, seed=seed, n_boot=n_boot)
+    metrics, confusion = summarise_predictions(predictions, methods, pairs, seed=seed, n_boot=n_boot)
     metrics.insert(2, "n_articles", len(articles))
     metrics.insert(3, "n_folds", len(partitions[0]))
     metrics.insert(4, "n_repeats", len(partitions))
@@ -626,9 +626,13 @@ def _method_order(methods: dict):
     return key
 
 
-def _summaries(predictions: pd.DataFrame, methods: dict, pairs: pd.DataFrame, *, seed: int,
-               n_boot: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Metrics with pair and article bootstrap intervals, and long confusion tables."""
+def summarise_predictions(predictions: pd.DataFrame, methods, pairs: pd.DataFrame, *, seed: int = 0,
+                          n_boot: int = 1000) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Metrics with pair and article bootstrap intervals, and long confusion tables.
+
+    In: ``predictions`` (pair_id, gold, method, predicted; repeats of a pair allowed), the
+    ``methods`` in display order, ``pairs`` (pair_id, doc_id) they were made on.
+    Out: ``(metrics, confusion)`` as in :func:`cross_validate`, without its design columns."""
     pair_number = {pair_id: number for number, pair_id in enumerate(pairs["pair_id"])}
     article_of_pair = pd.factorize(pairs["doc_id"])[0]
     n_pairs, n_articles = len(pairs), article_of_pair.max() + 1
@@ -788,13 +792,14 @@ def gold_alignment(gold: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
 
 
 def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, gold=None,
-                seed: int = 0) -> pd.DataFrame:
+                seed: int = 0, model=None) -> pd.DataFrame:
     """Label every pair with ``method``; returns ``pairs`` plus label and label_source.
 
     ``method``: 'gold' (the gold label; pairs without one are dropped and counted in the returned
     frame's ``attrs['unlabelled']``; see :func:`gold_alignment` for passages now split), 'window'
-    (the transparent scorer, with its evidence), 'tfidf_logreg' (trained on all of ``gold``) or
-    'majority'. label_source says which.
+    (the transparent scorer, with its evidence), 'tfidf_logreg' (trained on all of ``gold``),
+    'majority', or 'classifier' (``model``, a fitted :class:`lib.stance.classifier.StanceClassifier`;
+    adds ``confidence``, its highest calibrated probability). label_source says which.
     """
     labelled = pairs.copy()
     if method == "gold":
@@ -809,6 +814,12 @@ def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, go
             scored["label"], scored["evidence"], scored["score"])
     elif method in ("tfidf_logreg", "majority"):
         labelled["label"] = METHODS[method](gold, labelled, seed=seed).to_numpy()
+    elif method == "classifier":
+        if model is None:
+            raise StanceError("method 'classifier' needs a fitted model (model=fit_classifier(...))")
+        proba = model.predict_proba(labelled)
+        labelled["label"] = proba.idxmax(axis=1).to_numpy() if len(proba) else []
+        labelled["confidence"] = proba.max(axis=1).round(6).to_numpy() if len(proba) else []
     else:
         raise StanceError(f"unknown labelling method {method!r}")
     labelled["label_source"] = "gold" if method == "gold" else f"predicted ({method})"

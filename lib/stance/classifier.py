@@ -1,0 +1,194 @@
+"""A target-aware stance classifier, trained on the written stance set, with calibrated probabilities.
+
+What it reads of a (sentence, target) pair, all computed from the sentence and the target:
+
+- ``masked``: the sentence with the pair's own target mentions replaced by ``TGT`` and other
+  targets' mentions by ``OTH``, so that "Qwen outperforms Llama" reads the same whichever model is
+  named, and the two pairs of one sentence differ (word 1-2 grams and character 2-5 grams);
+- ``window``: the words within :data:`WINDOW` tokens of a ``TGT`` mention (word 1-2 grams):
+  stance is mostly said next to its target;
+- ``by_target``: every word joined to the target id ("us_export_controls__tighter"), so a word can
+  carry a different direction per target (tighter controls are FAVOR controls, a tighter race is
+  not praise of a thesis);
+- ``cues``: the editable cue lexicon read with direction per target, as the window scorer reads
+  it (:func:`lib.stance.methods.score_window`: negation and hedges scale a cue, comparatives point
+  two ways): the sign and size of its score and how many cues fired;
+- ``voice``: author, direct quote or indirect speech, one-hot.
+
+The classifier is scikit-learn's linear SVM with balanced class weights (fast on sparse text: a
+fit takes a fraction of a second where logistic regression took tens), calibrated by
+:class:`sklearn.calibration.CalibratedClassifierCV` (sigmoid, 5 folds), so that ``predict_proba``
+can be read as probabilities (the labelling loop samples the pairs it is least sure of; adjusted
+classify-and-count corrects shares with its measured error).
+
+>>> model = trained_classifier()        # fitted on the written set, cached in data/processed/
+>>> test = pd.DataFrame({"sentence": ["Washington should tighten the export controls further.",
+...                                   "The export controls have backfired and pushed Huawei ahead."],
+...                      "target_id": "us_export_controls"})
+>>> model.predict(test).tolist()
+['FAVOR', 'AGAINST']
+"""
+import hashlib
+import pickle
+import re
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.svm import LinearSVC
+
+from lib.paths import PROCESSED_DIR, RESOURCES_DIR
+from lib.stance.methods import LABELS, score_window
+from lib.stance.targets import match_targets
+from lib.stance.written import STANCE_SET_DIR, load_written_set
+
+WINDOW = 6            # tokens on each side of a target mention
+C = 1.0               # inverse regularisation of the linear SVM (chosen by grouped CV on the written set)
+CALIBRATION_FOLDS = 5
+VOICES = ("author", "direct_quote", "indirect")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_WORD = re.compile(r"\w+")
+
+
+def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The text views and numbers the classifier reads, one row per pair (indexed like ``pairs``).
+
+    In: ``pairs`` with sentence and target_id; voice if known (else 'author').
+    Out: masked, window, by_target (strings), cue_sign, cue_score, cue_count (numbers), voice.
+
+    >>> pair_features(pd.DataFrame({"sentence": ["Qwen outperforms Llama."],
+    ...                             "target_id": ["meta_llama"]}))["masked"].tolist()
+    ['OTH outperforms TGT.']
+    """
+    sentences = pairs["sentence"].fillna("").astype(str).tolist()
+    targets = pairs["target_id"].astype(str).tolist()
+    table = pd.DataFrame({"doc_id": range(len(sentences)), "para_idx": 0, "sent_idx": 0,
+                          "start": 0, "text": sentences})
+    mentions = match_targets(table)
+    spans = {number: list(zip(group["start"], group["end"], group["target_id"]))
+             for number, group in mentions.groupby("doc_id")}
+    masked = [_masked(text, target, spans.get(number, []))
+              for number, (text, target) in enumerate(zip(sentences, targets))]
+    scored = score_window(pd.DataFrame({"pair_id": range(len(sentences)), "doc_id": "d",
+                                        "para_idx": 0, "sent_idx": range(len(sentences)),
+                                        "target_id": targets, "sentence": sentences}))
+    voice = pairs["voice"].fillna("author") if "voice" in pairs else pd.Series("author", index=pairs.index)
+    return pd.DataFrame({
+        "masked": masked,
+        "window": [_window(text) for text in masked],
+        "by_target": [" ".join(f"{target}__{word}" for word in _WORD.findall(text.lower()))
+                      for text, target in zip(masked, targets)],
+        "cue_sign": np.sign(scored["score"].to_numpy()),
+        "cue_score": scored["score"].clip(-3, 3).to_numpy() / 3,
+        "cue_count": np.minimum(scored["n_cues"].to_numpy(), 5) / 5,
+        "voice": voice.to_numpy(),
+    }, index=pairs.index)
+
+
+def _masked(text: str, target: str, spans: list) -> str:
+    pieces, last = [], 0
+    for start, end, target_id in sorted(spans):
+        if start < last:
+            continue
+        pieces += [text[last:start], "TGT" if target_id == target else "OTH"]
+        last = end
+    return "".join(pieces + [text[last:]])
+
+
+def _window(masked: str) -> str:
+    tokens = _TOKEN.findall(masked)
+    keep = sorted({i for at, token in enumerate(tokens) if token == "TGT"
+                   for i in range(max(0, at - WINDOW), min(len(tokens), at + WINDOW + 1))})
+    return " ".join(tokens[i].lower() for i in keep)
+
+
+@dataclass
+class StanceClassifier:
+    """A fitted classifier: its vectorisers and calibrated model. ``predict_proba`` gives one
+    column per label in :data:`LABELS` order."""
+    vectorisers: dict
+    model: CalibratedClassifierCV
+
+    def _matrix(self, features: pd.DataFrame):
+        columns = [vectoriser.transform(features[name.split(":")[0]])
+                   for name, vectoriser in self.vectorisers.items()]
+        numbers = features[["cue_sign", "cue_score", "cue_count"]].to_numpy(dtype=float)
+        voices = np.array([[voice == v for v in VOICES] for voice in features["voice"]], dtype=float)
+        return sparse.hstack([*columns, sparse.csr_matrix(numbers),
+                              sparse.csr_matrix(voices.reshape(len(features), len(VOICES)))]).tocsr()
+
+    def predict_proba(self, pairs: pd.DataFrame) -> pd.DataFrame:
+        """Calibrated probability of each label, one row per pair (indexed like ``pairs``)."""
+        if len(pairs) == 0:
+            return pd.DataFrame(columns=list(LABELS), dtype=float)
+        proba = self.model.predict_proba(self._matrix(pair_features(pairs)))
+        order = [list(self.model.classes_).index(label) for label in LABELS]
+        return pd.DataFrame(proba[:, order], columns=list(LABELS), index=pairs.index)
+
+    def predict(self, pairs: pd.DataFrame) -> pd.Series:
+        """The most probable label of each pair."""
+        proba = self.predict_proba(pairs)
+        return pd.Series(proba.idxmax(axis=1) if len(proba) else [], index=pairs.index,
+                         name="label", dtype=object)
+
+
+def fit_classifier(train: pd.DataFrame, *, seed: int = 0, c: float = C) -> StanceClassifier:
+    """Fit the classifier on labelled pairs (sentence, target_id, label; voice if known).
+
+    Every label must occur at least :data:`CALIBRATION_FOLDS` times (the calibration folds)."""
+    counts = train["label"].value_counts()
+    if set(counts.index) != set(LABELS) or counts.min() < CALIBRATION_FOLDS:
+        raise ValueError(f"the classifier needs every label of {LABELS} at least "
+                         f"{CALIBRATION_FOLDS} times; got {counts.to_dict()}")
+    features = pair_features(train)
+    vectorisers = {
+        "masked:words": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+                                        token_pattern=r"(?u)\b\w+\b"),
+        "masked:chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
+                                        sublinear_tf=True),
+        "window": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
+                                  token_pattern=r"(?u)\b\w+\b"),
+        "by_target": TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+"),
+    }
+    for name, vectoriser in vectorisers.items():
+        vectoriser.fit(features[name.split(":")[0]])
+    classifier = StanceClassifier(vectorisers, None)
+    base = LinearSVC(C=c, class_weight="balanced", random_state=seed)
+    model = CalibratedClassifierCV(base, method="sigmoid", cv=CALIBRATION_FOLDS)
+    classifier.model = model.fit(classifier._matrix(features), train["label"].to_numpy())
+    return classifier
+
+
+def predict_classifier(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0) -> pd.Series:
+    """Fit on ``train``, label ``test`` (the signature of :data:`lib.stance.methods.METHODS`)."""
+    return fit_classifier(train, seed=seed).predict(test)
+
+
+def trained_classifier(folder: Path = STANCE_SET_DIR, *, seed: int = 0,
+                       cache_dir: Path = PROCESSED_DIR) -> StanceClassifier:
+    """The classifier fitted on the written set in ``folder``, from a cache when nothing it
+    depends on has changed (the set's files, the cue and target files, this module's code, the
+    scikit-learn version): ``<cache_dir>/stance-classifier-<digest>.pickle``. Same inputs, same
+    model: the fit is deterministic, the cache only saves its time."""
+    digest = hashlib.sha256()
+    sources = [*sorted(Path(folder).glob("*.csv")), RESOURCES_DIR / "stance_cues.csv",
+               RESOURCES_DIR / "targets.csv", Path(__file__), Path(__file__).with_name("methods.py")]
+    for path in sources:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(f"{metadata.version('scikit-learn')} {seed}".encode())
+    path = Path(cache_dir) / f"stance-classifier-{digest.hexdigest()[:16]}.pickle"
+    if path.exists():
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    model = fit_classifier(load_written_set(folder), seed=seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    with partial.open("wb") as handle:
+        pickle.dump(model, handle)
+    partial.replace(path)
+    return model

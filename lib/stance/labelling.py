@@ -1,0 +1,256 @@
+"""The labelling loop for your own corpus: sample pairs, label them, check agreement, retrain,
+evaluate on your labels, and report shares corrected for the classifier's measured error.
+
+1. :func:`sample_for_labelling`: pairs to label, first spread over sources and targets (every
+   cell gets pairs before any gets more), then the pairs the classifier is least sure of.
+2. :func:`write_sheet`: a CSV with the codebook's columns for one coder (open it in a spreadsheet,
+   or label it with :func:`labeller` in JupyterLab); :func:`read_sheets` reads one or two coders'
+   sheets back and :func:`coder_agreement` compares them.
+3. :func:`evaluate_with_labels`: grouped cross-validation on your labels, by article: every fold
+   trains on the written set plus your labels of the other articles.
+4. :func:`adjusted_shares`: per source and target, the share of FAVOR / AGAINST / NONE pairs
+   as the classifier labels them and corrected for its measured error (adjusted classify-and-count,
+   Forman 2008), with 95% intervals from a bootstrap over articles *and* over the labelled pairs
+   that measured the error, so the interval includes the classifier's own uncertainty.
+
+>>> pairs = pd.DataFrame({"pair_id": ["a", "b", "c", "d"], "doc_id": ["d1", "d1", "d2", "d3"],
+...     "source": ["X", "X", "Y", "Y"], "target_id": "china_ai",
+...     "confidence": [0.9, 0.4, 0.8, 0.5]})
+>>> sample_for_labelling(pairs, n=3)["pair_id"].tolist()
+['a', 'c', 'b']
+"""
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lib.errors import WorkbenchError
+from lib.stance.agreement import agreement
+from lib.stance.classifier import fit_classifier
+from lib.stance.methods import LABELS, cross_validate
+
+SHEET_COLUMNS = ["pair_id", "doc_id", "para_idx", "sent_idx", "source", "target_id",
+                 "previous_sentence", "sentence", "next_sentence", "voice", "speaker",
+                 "label", "note", "coder"]
+INTERVAL = (2.5, 97.5)
+
+
+class LabellingError(WorkbenchError):
+    """A labelling sheet cannot be used (the message names the file and the row)."""
+
+
+def sample_for_labelling(pairs: pd.DataFrame, *, n: int = 100, spread_share: float = 0.5,
+                         seed: int = 0) -> pd.DataFrame:
+    """Which pairs to label first.
+
+    In: ``pairs`` with pair_id, doc_id, source, target_id and the classifier's ``confidence``
+    (its highest probability); ``n`` pairs; ``spread_share`` of them spread over (source, target)
+    cells round-robin, the most confident pair of each cell first (a clear example of every
+    cell), the rest the least confident pairs left (where a label teaches the model most).
+    Out: the chosen rows of ``pairs`` plus ``why`` ('spread' or 'uncertain'), in the order to label.
+    """
+    if pairs.empty:
+        return pairs.assign(why=pd.Series(dtype=object))
+    rng = np.random.default_rng(seed)
+    table = pairs.assign(_tie=rng.random(len(pairs))).sort_values(
+        ["source", "target_id", "confidence", "_tie"], ascending=[True, True, False, True])
+    n = min(n, len(table))
+    n_spread = min(n, int(round(n * spread_share)))
+    table["_round"] = table.groupby(["source", "target_id"]).cumcount()
+    spread = table.sort_values(["_round", "source", "target_id"], kind="stable").head(n_spread)
+    rest = table.drop(index=spread.index).sort_values(["confidence", "_tie"]).head(n - n_spread)
+    chosen = pd.concat([spread.assign(why="spread"), rest.assign(why="uncertain")])
+    return chosen.drop(columns=["_tie", "_round"]).reset_index(drop=True)
+
+
+def write_sheet(sample: pd.DataFrame, path, *, coder: str = "") -> Path:
+    """Write a labelling sheet (CSV, :data:`SHEET_COLUMNS`; label, note empty) for one coder.
+
+    The sheet never shows the classifier's label, so the coder is not led by it."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sheet = sample.reindex(columns=SHEET_COLUMNS).astype(object).fillna("")
+    sheet["label"], sheet["note"], sheet["coder"] = "", "", coder
+    sheet.to_csv(path, index=False)
+    return path
+
+
+def read_sheets(paths) -> pd.DataFrame:
+    """Labels from one or more filled sheets, long: pair_id, coder, label, note (+ the sheet's
+    pair columns). Rows left empty are skipped; a label outside FAVOR/AGAINST/NONE is an error
+    naming the file and the pair."""
+    frames = []
+    for number, path in enumerate(paths):
+        path = Path(path)
+        if not path.is_file():
+            raise LabellingError(f"{path}: no such labelling sheet")
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+        missing = {"pair_id", "label"} - set(sheet.columns)
+        if missing:
+            raise LabellingError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
+        sheet["label"] = sheet["label"].str.strip().str.upper()
+        sheet = sheet[sheet["label"] != ""]
+        bad = sheet[~sheet["label"].isin(LABELS)]
+        if len(bad):
+            raise LabellingError(f"{path}: pair {bad['pair_id'].iloc[0]!r} has label "
+                                 f"{bad['label'].iloc[0]!r}; use one of {', '.join(LABELS)}")
+        if "coder" not in sheet or sheet["coder"].eq("").all():
+            sheet["coder"] = f"coder_{number + 1}"
+        frames.append(sheet.assign(sheet=path.name))
+    if not frames:
+        return pd.DataFrame(columns=[*SHEET_COLUMNS, "sheet"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def coder_agreement(labels: pd.DataFrame) -> pd.Series:
+    """Agreement of the first two coders on the pairs both labelled (see lib.stance.agreement);
+    with one coder, n is 0 and the note says so."""
+    coders = list(dict.fromkeys(labels["coder"]))
+    if len(coders) < 2:
+        result = agreement([], [])
+        result["note"] = "one coder: agreement needs a second coder's sheet"
+        return result
+    wide = labels.pivot_table(index="pair_id", columns="coder", values="label", aggfunc="first")
+    both = wide[coders[:2]].dropna()
+    return agreement(both[coders[0]].tolist(), both[coders[1]].tolist())
+
+
+def resolved_labels(labels: pd.DataFrame) -> pd.DataFrame:
+    """One label per pair: the coders' label where they agree (or only one coded it); pairs the
+    coders disagree on are left out until adjudicated (``attrs['disagreements']`` counts them)."""
+    per_pair = labels.groupby("pair_id")["label"].agg(lambda values: sorted(set(values)))
+    agreed = per_pair[per_pair.str.len() == 1].str[0]
+    first = labels.drop_duplicates("pair_id").set_index("pair_id")
+    table = first.loc[agreed.index].assign(label=agreed).reset_index()
+    table.attrs["disagreements"] = int((per_pair.str.len() > 1).sum())
+    return table
+
+
+def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_splits: int = 5,
+                         n_repeats: int = 1, seed: int = 0, n_boot: int = 1000):
+    """Grouped cross-validation on your labels: each fold trains the classifier on the written
+    set plus your labels of the other articles and labels the held-out articles; the written
+    set alone ('written only') is scored on the same folds. Returns cross_validate's
+    ``(metrics, confusion, predictions)``."""
+    def with_yours(train, test, seed=0):
+        return fit_classifier(pd.concat([written, train], ignore_index=True), seed=seed).predict(test)
+
+    def written_only(train, test, seed=0, model=[]):
+        if not model:
+            model.append(fit_classifier(written, seed=seed))
+        return model[0].predict(test)
+
+    methods = {"written only": written_only, "written + yours": with_yours}
+    return cross_validate(labelled, methods, n_splits=n_splits, n_repeats=n_repeats, seed=seed,
+                          n_boot=n_boot)
+
+
+def misclassification(predictions: pd.DataFrame) -> np.ndarray:
+    """P(predicted j | true i) from out-of-fold predictions (gold, predicted), rows in LABELS
+    order; a label never seen in gold gets the identity row (no correction for it)."""
+    counts = pd.crosstab(predictions["gold"], predictions["predicted"]).reindex(
+        index=list(LABELS), columns=list(LABELS), fill_value=0).to_numpy(dtype=float)
+    totals = counts.sum(axis=1, keepdims=True)
+    return np.where(totals > 0, counts / np.where(totals > 0, totals, 1), np.eye(len(LABELS)))
+
+
+def adjust(observed: np.ndarray, error: np.ndarray) -> np.ndarray:
+    """Adjusted classify-and-count: the true shares t with error.T @ t = observed, solved by
+    non-negative least squares and renormalised (a plain inverse can go negative)."""
+    from scipy.optimize import nnls
+    shares, _ = nnls(error.T, observed)
+    total = shares.sum()
+    return shares / total if total > 0 else observed
+
+
+def adjusted_shares(predicted: pd.DataFrame, predictions: pd.DataFrame, *, by=("source", "target_id"),
+                    n_boot: int = 500, seed: int = 0) -> pd.DataFrame:
+    """Per cell of ``by``: the classifier's label shares, raw and corrected for its error.
+
+    In: ``predicted`` (the corpus pairs with doc_id, ``by`` columns and the classifier's label);
+    ``predictions`` (out-of-fold gold vs predicted on labelled pairs, with doc_id, as from
+    :func:`evaluate_with_labels` or a transfer evaluation) that measure the error.
+    Out: one row per (cell, label): n_pairs, n_articles, raw_share, adjusted_share,
+    adjusted_low, adjusted_high (95% bootstrap over the cell's articles and, independently,
+    over the labelled articles behind the error matrix), n_labelled (pairs measuring the error).
+    """
+    by = list(by)
+    rng = np.random.default_rng(seed)
+    error = misclassification(predictions)
+    labelled_docs = predictions["doc_id"].unique()
+    by_doc = {doc: rows for doc, rows in predictions.groupby("doc_id")}
+    error_draws = []
+    for _ in range(n_boot):
+        docs = rng.choice(labelled_docs, size=len(labelled_docs), replace=True)
+        error_draws.append(misclassification(pd.concat([by_doc[doc] for doc in docs])))
+    rows = []
+    for key, cell in predicted.groupby(by, sort=True):
+        key = key if isinstance(key, tuple) else (key,)
+        per_doc = pd.crosstab(cell["doc_id"], cell["label"]).reindex(columns=list(LABELS), fill_value=0)
+        counts = per_doc.to_numpy(dtype=float)
+        raw = counts.sum(axis=0) / counts.sum()
+        point = adjust(raw, error)
+        draws = []
+        for draw in range(n_boot):
+            sample = counts[rng.integers(0, len(counts), len(counts))].sum(axis=0)
+            draws.append(adjust(sample / sample.sum(), error_draws[draw]))
+        low, high = np.percentile(np.array(draws), INTERVAL, axis=0)
+        for i, label in enumerate(LABELS):
+            rows.append({**dict(zip(by, key)), "label": label, "n_pairs": int(counts.sum()),
+                         "n_articles": len(counts), "raw_share": raw[i], "adjusted_share": point[i],
+                         "adjusted_low": low[i], "adjusted_high": high[i],
+                         "n_labelled": len(predictions)})
+    columns = [*by, "label", "n_pairs", "n_articles", "raw_share", "adjusted_share",
+               "adjusted_low", "adjusted_high", "n_labelled"]
+    table = pd.DataFrame(rows, columns=columns)
+    numeric = ["raw_share", "adjusted_share", "adjusted_low", "adjusted_high"]
+    table[numeric] = table[numeric].astype(float).round(6)
+    return table
+
+
+def labeller(sheet_path, *, coder: str = ""):
+    """An ipywidgets labeller over a sheet from :func:`write_sheet`: one pair at a time with its
+    neighbouring sentences, buttons FAVOR / AGAINST / NONE / skip, the sheet saved after every
+    click (so closing the notebook loses nothing). Returns the widget."""
+    import ipywidgets as widgets
+    path = Path(sheet_path)
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    todo = [i for i in range(len(sheet)) if sheet.at[i, "label"] == ""]
+    state = {"at": 0}
+    text = widgets.HTML()
+    progress = widgets.HTML()
+    buttons = [widgets.Button(description=label) for label in (*LABELS, "skip")]
+
+    def show():
+        if state["at"] >= len(todo):
+            text.value = "<b>Every pair of this sheet is labelled.</b>"
+            progress.value = f"{len(sheet)} of {len(sheet)} labelled, saved to {path.name}"
+            return
+        row = sheet.iloc[todo[state["at"]]]
+        text.value = (f"<div style='max-width:60em'><p style='color:#666'>{_html(row['previous_sentence'])}</p>"
+                      f"<p style='font-size:1.15em'><b>{_html(row['sentence'])}</b></p>"
+                      f"<p style='color:#666'>{_html(row['next_sentence'])}</p>"
+                      f"<p>target: <code>{row['target_id']}</code> · source: {_html(row['source'])}"
+                      f" · voice: {row['voice']}</p></div>")
+        done = int((sheet["label"] != "").sum())
+        progress.value = f"{done} of {len(sheet)} labelled · saved to {path.name}"
+
+    def click(button):
+        if state["at"] < len(todo):
+            if button.description != "skip":
+                index = todo[state["at"]]
+                sheet.at[index, "label"] = button.description
+                sheet.at[index, "coder"] = coder or sheet.at[index, "coder"]
+                sheet.to_csv(path, index=False)
+            state["at"] += 1
+        show()
+
+    for button in buttons:
+        button.on_click(click)
+    show()
+    return widgets.VBox([progress, text, widgets.HBox(buttons)])
+
+
+def _html(value) -> str:
+    import html
+    return html.escape(str(value or ""))

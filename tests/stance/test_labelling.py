@@ -1,0 +1,99 @@
+"""The labelling loop: sampling, sheets, agreement, evaluation on a user's labels and adjusted
+classify-and-count. Pairs and labels are invented for these tests."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.stance.labelling import (LabellingError, SHEET_COLUMNS, adjust, adjusted_shares,
+                                  coder_agreement, labeller, misclassification, read_sheets,
+                                  resolved_labels, sample_for_labelling, write_sheet)
+
+
+def corpus_pairs(n_docs=6):
+    rows = []
+    for doc in range(n_docs):
+        for sent in range(4):
+            rows.append({"pair_id": f"d{doc}-{sent}", "doc_id": f"d{doc}", "para_idx": 0,
+                         "sent_idx": sent, "source": "Left" if doc % 2 else "Right",
+                         "target_id": "china_ai" if sent % 2 else "open_source_ai",
+                         "sentence": f"Sentence {sent} of article {doc}.",
+                         "confidence": 0.34 + 0.1 * ((doc * 4 + sent) % 7)})
+    return pd.DataFrame(rows)
+
+
+def test_sample_spreads_over_cells_then_takes_the_least_sure():
+    pairs = corpus_pairs()
+    sample = sample_for_labelling(pairs, n=8)
+    spread = sample[sample["why"] == "spread"]
+    assert len(sample) == 8 and not sample["pair_id"].duplicated().any()
+    assert spread.groupby(["source", "target_id"]).size().tolist() == [1, 1, 1, 1]
+    uncertain = sample[sample["why"] == "uncertain"]
+    rest = pairs[~pairs["pair_id"].isin(spread["pair_id"])]
+    assert uncertain["confidence"].max() <= rest["confidence"].nsmallest(4).max()
+
+
+def test_sample_of_an_empty_table_is_empty():
+    assert sample_for_labelling(corpus_pairs().iloc[:0]).empty
+
+
+def test_sheet_round_trip_and_agreement(tmp_path):
+    sample = sample_for_labelling(corpus_pairs(), n=6)
+    one, two = (write_sheet(sample, tmp_path / f"sheet_{c}.csv", coder=c) for c in ("ann", "bo"))
+    assert list(pd.read_csv(one).columns) == SHEET_COLUMNS
+    for path, labels in ((one, ["FAVOR", "AGAINST", "NONE", "NONE", "favor ", ""]),
+                         (two, ["FAVOR", "AGAINST", "NONE", "FAVOR", "FAVOR", "NONE"])):
+        sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+        sheet["label"] = labels
+        sheet.to_csv(path, index=False)
+    labels = read_sheets([one, two])
+    assert len(labels) == 11                     # an empty label is skipped, not an error
+    result = coder_agreement(labels)
+    assert result["n"] == 5 and result["percent_agreement"] == pytest.approx(0.8)
+    resolved = resolved_labels(labels)
+    assert resolved.attrs["disagreements"] == 1 and len(resolved) == 5
+
+
+def test_a_bad_label_names_the_file_and_pair(tmp_path):
+    path = write_sheet(sample_for_labelling(corpus_pairs(), n=2), tmp_path / "s.csv")
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    sheet.loc[0, "label"] = "MAYBE"
+    sheet.to_csv(path, index=False)
+    with pytest.raises(LabellingError, match=r"s\.csv: pair .* 'MAYBE'"):
+        read_sheets([path])
+
+
+def test_adjusted_count_undoes_a_known_error():
+    error = np.array([[0.8, 0.1, 0.1],        # true FAVOR
+                      [0.1, 0.7, 0.2],        # true AGAINST
+                      [0.2, 0.1, 0.7]])       # true NONE
+    truth = np.array([0.5, 0.2, 0.3])
+    assert adjust(error.T @ truth, error) == pytest.approx(truth, abs=1e-9)
+
+
+def test_adjusted_shares_have_intervals_that_hold_the_point():
+    rng = np.random.default_rng(0)
+    gold = rng.choice(["FAVOR", "AGAINST", "NONE"], size=200, p=[0.3, 0.2, 0.5])
+    noisy = np.where(rng.random(200) < 0.75, gold, rng.choice(["FAVOR", "AGAINST", "NONE"], size=200))
+    predictions = pd.DataFrame({"doc_id": [f"l{i // 4}" for i in range(200)], "gold": gold,
+                                "predicted": noisy})
+    corpus = corpus_pairs().assign(label=lambda t: np.where(t["sent_idx"] < 2, "FAVOR", "NONE"))
+    table = adjusted_shares(corpus, predictions, n_boot=200)
+    assert set(table["label"]) == {"FAVOR", "AGAINST", "NONE"}
+    assert (table["adjusted_low"] <= table["adjusted_share"] + 1e-9).all()
+    assert (table["adjusted_share"] <= table["adjusted_high"] + 1e-9).all()
+    sums = table.groupby(["source", "target_id"])["adjusted_share"].sum()
+    assert np.allclose(sums, 1)
+    assert np.allclose(misclassification(predictions).sum(axis=1), 1)
+
+
+def test_labeller_saves_after_every_click(tmp_path):
+    path = write_sheet(sample_for_labelling(corpus_pairs(), n=3), tmp_path / "s.csv", coder="me")
+    widget = labeller(path, coder="me")
+    progress, text, buttons = widget.children
+    favor, against, none, skip = buttons.children
+    favor.click()
+    skip.click()
+    none.click()
+    sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert sheet["label"].tolist() == ["FAVOR", "", "NONE"]
+    assert "Every pair" in text.value
