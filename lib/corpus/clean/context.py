@@ -3,6 +3,7 @@
 - ``furniture.related``: title-like items under a removed 'Related'-style label;
 - ``context.under_label``: a kept label ending in ':' followed by at least two such items, and them;
 - ``furniture.disclaimer``: the paragraph under a lone 'Disclaimer' label;
+- ``furniture.ad``: the advertiser's short copy under an 'Advertisement' label;
 - ``furniture.promo``: a title-like line between two removed furniture lines;
 - ``context.caption``: a short line just above a photo credit, shorter than the text around it;
 - ``context.footnote``: a line that is only a footnote number between two pieces of text;
@@ -17,11 +18,13 @@ import re
 from statistics import median
 
 from lib.corpus.clean.page import Page
-from lib.corpus.clean.predicates import is_heading_like, is_title_like
+from lib.corpus.clean.predicates import ends_sentence, is_heading_like, is_title_like
 
 MAX_LABEL_ITEMS = 10
 MAX_CAPTION_WORDS = 40
 MAX_CREDIT_WORDS = 8
+MAX_AD_COPY_WORDS = 25
+AD_COPY_SHARE_OF_MEDIAN = 0.5
 CAPTION_SHARE_OF_MEDIAN = 0.8
 _FOOTNOTE_MARKER = re.compile(r"^(?:\d{1,3}|[*†‡]{1,3}|\(\d{1,3}\))$")
 _CREDIT_RULES = ("furniture.caption", "shape.credit", "furniture.site_name")
@@ -32,6 +35,7 @@ _LABEL_RULES = ("furniture.related",)
 def remove_in_context(page: Page) -> None:
     remove_under_labels(page)
     remove_under_disclaimers(page)
+    remove_ad_copy(page)
     remove_promos(page)
     remove_captions_by_credits(page)
     remove_footnote_markers(page)
@@ -49,6 +53,23 @@ def remove_under_labels(page: Page) -> None:
             line.remove("context.under_label")
             _remove_following(page, pos, "context.under_label", MAX_LABEL_ITEMS,
                               lambda other: is_title_like(other.text, other.words) and not other.anchor)
+
+
+def remove_ad_copy(page: Page) -> None:
+    """``furniture.ad``: the short line right under an advertisement label (the advertiser's copy),
+    under ``AD_COPY_SHARE_OF_MEDIAN`` of the page's median prose line."""
+    anchors = [len(line.text) for line in page.lines if line.anchor]
+    if not anchors:
+        return
+    limit = AD_COPY_SHARE_OF_MEDIAN * median(anchors)
+    lines = page.lines
+    for pos, line in enumerate(lines[:-1]):
+        if line.rule != "furniture.ad" or line.words > 3:
+            continue
+        after = next((other for other in lines[pos + 1:] if other.kept or other.rule != "furniture.ad"), None)
+        if (after is not None and after.kept and after.words <= MAX_AD_COPY_WORDS and len(after.text) < limit
+                and ends_sentence(after.text)):
+            after.remove("furniture.ad")
 
 
 def remove_under_disclaimers(page: Page) -> None:

@@ -40,7 +40,7 @@ def clean_documents(documents: pd.DataFrame, *, furniture: tuple = FURNITURE,
                          title=_text(title))
         clean_page(page)
         pages.append(page)
-    sources.remove_source_boilerplate(pages, [_text(source) for source in sources_])
+    sources.remove_across_documents(pages, [_text(source) for source in sources_])
     paragraphs, removed, doc_meta, changes = [], [], [], []
     for page in pages:
         finish_page(page)
@@ -76,7 +76,6 @@ def clean_page(page: Page) -> None:
     zones.remove_islands(page)
     context.remove_under_labels(page)
     context.remove_promos(page)
-    sources.remove_self_descriptions(page)
 
 
 def finish_page(page: Page) -> None:

@@ -8,7 +8,10 @@
 - ``shape.credit``: 'Label: Name/Agency', a short label followed only by names;
 - ``shape.caption``: a line marked as a caption (a leading ▲ or ►, or wholly in parentheses);
 - ``shape.names_dates_urls``: a short line of names, dates and links joined by separators;
-- ``shape.author_block``: a short line naming a byline's author, or a bio opening with that name.
+- ``shape.ui_label``: a line opening with a control word as its label ('Sponsored: ...', '【推广】...');
+- ``shape.hashtags``: a line of hashtags;
+- ``shape.author_block``: a short line naming a byline's author, a bio opening with that name in
+  the second half of the page, and a job title next to either.
 
 >>> from lib.corpus.clean.page import Page
 >>> page = Page.read("d", "Share | Print\\nIt rose (Ref: AB-2025-0101-XY) on Monday, the company said.", furniture=())
@@ -21,11 +24,12 @@ from functools import lru_cache
 from lib.corpus.clean.metadata import ROLE_WORDS, find_date, is_relative_date
 from lib.corpus.clean.page import Line, Page
 from lib.corpus.clean.predicates import (
-    CJK_CHAR, DIGIT, ends_sentence, is_date_label, looks_like_names, non_prose_reason)
+    CJK_CHAR, DIGIT, ends_sentence, is_bare_figures, is_date_label, looks_like_names, non_prose_reason)
 from lib.paths import RESOURCES_DIR
 
 UI_WORDS_FILE = RESOURCES_DIR / "ui_words.txt"
 MAX_UI_WORDS = 8
+MAX_UI_CHARS = 60
 MAX_SHAPE_WORDS = 10
 MAX_CAPTION_WORDS = 40
 MAX_ROLE_WORDS = 8
@@ -34,6 +38,7 @@ _UI_LABEL_PREFIX = re.compile(r"^(?:【(?P<label>[^】]{1,6})】|(?P<label2>[^\W
 _SEPARATORS = re.compile(r"[|｜/·•,，、;:：()（）\[\]<>«»›‹→←▲▼△▽+\-–—*#@&%]+|\d[\d.,]*[kKmM万千]?")
 _CODE_TOKEN = re.compile(r"^(?:\(?[A-Z][A-Z0-9.&-]{0,9}\)?|[▲▼△▽+\-]?[$€£¥]?\d[\d,.]*%?|[▲▼△▽|·•/]+)$")
 _NUMBERED = re.compile(r"^\d{1,2}[.、]?\s+(?![kKmM万千]|min|分钟)\S")
+HASHTAGS = re.compile(r"^[#＃]\w+(?:[\s,，、·]+[#＃]\w+)+$")
 _SYMBOL = re.compile(r"^\(?[A-Z]{2,6}(?:\.[A-Z]{1,2})?\)?$|^\d{4}\.[A-Z]{2}$")
 _COUNT = re.compile(r"(?<![\w.])\d(?:[\d.,]*\d)?\s?(?:[kKmM万千]|min\.?|mins|minutes?|分钟)?(?!\w|\.\w)", re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\s:：|]{1,16})\s?[:：]\s?(?P<value>.+)$")
@@ -68,8 +73,11 @@ def remove_by_shape(page: Page) -> None:
                 and not line.markup:
             line.remove("shape.caption")
             continue
+        if line is not page.headline and line.words <= 40 and is_ui_labelled(line.text):
+            line.remove("shape.ui_label")
+            continue
         if line is page.headline or line.anchor:
-            if authors and line.anchor and _is_bio(line, authors) and _in_last_third(page, line):
+            if authors and line.anchor and _is_bio(line, authors) and _in_second_half(page, line):
                 line.remove("shape.author_block")
             continue
         rule = shape_rule(line, authors)
@@ -109,16 +117,16 @@ def cut_reference_codes(line: Line) -> None:
 def shape_rule(line: Line, authors: list) -> str:
     """The shape rule a kept, non-prose line falls under, or ''."""
     text, words = line.text, line.words
-    if words <= MAX_UI_WORDS and is_ui_line(text):
+    if (words <= MAX_UI_WORDS or len(text) <= MAX_UI_CHARS) and is_ui_line(text):
         return "shape.ui_words"
-    if words <= 40 and is_ui_labelled(text):
-        return "shape.ui_label"
     if words <= 40 and is_code_line(text):
         return "shape.codes"
-    if non_prose_reason(text):   # table rows, figures, date labels: kinds decide
-        return ""
     if words <= 6 and is_counter_line(text):
         return "shape.counter"
+    if HASHTAGS.match(text):
+        return "shape.hashtags"
+    if non_prose_reason(text):   # table rows, figures, date labels: kinds decide
+        return ""
     if words <= MAX_CAPTION_WORDS and _CAPTION_MARK.search(text) and not line.markup:
         return "shape.caption"
     if words <= MAX_SHAPE_WORDS and is_credit_line(text):
@@ -159,7 +167,7 @@ def is_code_line(text: str) -> bool:
 def is_counter_line(text: str) -> bool:
     """A label and a count: 'Read time: 8 min', 'Views 1.2k', 'Photo 2/7' – one or two words and a number."""
     abbreviated = text.endswith(".") and len(text.split()[-1]) <= 5   # 'Lesezeit: 5 Min.'
-    if not DIGIT.search(text) or is_date_label(text) or (ends_sentence(text) and not abbreviated):
+    if not DIGIT.search(text) or is_date_label(text) or is_bare_figures(text) or (ends_sentence(text) and not abbreviated):
         return False
     if _NUMBERED.match(text):   # '03 What comes next': a numbered heading
         return False
@@ -201,5 +209,5 @@ def _is_bio(line: Line, authors: list) -> bool:
     return any(line.text.startswith(name + " ") and line.text[len(name) + 1:][:1].islower() for name in authors)
 
 
-def _in_last_third(page: Page, line: Line) -> bool:
-    return line.idx >= 2 * len(page.lines) // 3
+def _in_second_half(page: Page, line: Line) -> bool:
+    return line.idx >= len(page.lines) // 2

@@ -19,20 +19,40 @@ from lib.corpus.clean.predicates import site_key
 MIN_BOILERPLATE_DOCS = 3
 MIN_BOILERPLATE_WORDS = 2
 MAX_NAME_WORDS = 6
+MAX_NAME_CHARS = 40
+MIN_PART_CHARS = 6   # 'The Courier' for 'Fenwick Courier', 'Longwall' for 'Longwall Notes'
+_FRONT_RULES = ("zone.front", "furniture.masthead", "furniture.site_name")
 _SUBJECT_END = re.compile(r"^(?:'s\b|’s\b|\s*(?:is|are|was|has|have|does|relies|takes|receives|publishes|covers|"
                           r"provides|brings|offers|aims|accepts)\b|\s*(?:是|为|致力|专注|成立|隶属)|\s*[|｜:：])", re.I)
 _ABOUT = re.compile(r"^(?:about|à propos de|über|acerca de|关于)\s+", re.I)
 
 
-def remove_source_boilerplate(pages: list[Page], sources: list[str]) -> None:
-    """``source.boilerplate`` over ``pages`` (``sources[i]`` is the source of ``pages[i]``)."""
+def remove_across_documents(pages: list[Page], sources: list[str]) -> None:
+    """Layer 5 over ``pages`` (``sources[i]`` is the source of ``pages[i]``): boilerplate, then
+    self-descriptions (the site's names: its source, and short lines at the top of at least two of
+    its pages)."""
     by_source = defaultdict(list)
     for page, source in zip(pages, sources):
+        by_source[source].append(page)
+    for source, group in by_source.items():
         if source:
-            by_source[source].append(page)
-    for group in by_source.values():
-        if len(group) < MIN_BOILERPLATE_DOCS:
-            continue
+            remove_source_boilerplate(group)
+        names = recurring_front_names(group) if source and len(group) >= 2 else set()
+        for page in group:
+            remove_self_descriptions(page, names)
+
+
+def recurring_front_names(group: list[Page]) -> set:
+    """Keys of short lines removed above the text (site name, masthead) on two or more pages."""
+    counts = Counter(key for page in group for key in {
+        site_key(line.text) for line in page.lines
+        if line.rule in _FRONT_RULES and len(line.text) <= MAX_NAME_CHARS and line.words <= MAX_NAME_WORDS})
+    return {key for key, count in counts.items() if count >= 2}
+
+
+def remove_source_boilerplate(group: list[Page]) -> None:
+    """``source.boilerplate``: a kept line on ``MIN_BOILERPLATE_DOCS`` or more pages of one source."""
+    if len(group) >= MIN_BOILERPLATE_DOCS:
         counts = Counter(key for page in group for key in {line.key for line in page.kept()
                                                           if line.words >= MIN_BOILERPLATE_WORDS})
         for page in group:
@@ -41,10 +61,10 @@ def remove_source_boilerplate(pages: list[Page], sources: list[str]) -> None:
                     line.remove("source.boilerplate")
 
 
-def remove_self_descriptions(page: Page) -> None:
+def remove_self_descriptions(page: Page, names: set = frozenset()) -> None:
     """``source.self_description``: a kept line that opens with the source's name as its subject."""
-    names = {page.source_key} | {site_key(line.text) for line in page.lines
-                                 if line.rule in ("furniture.site_name", "furniture.masthead")}
+    names = set(names) | {page.source_key} | {site_key(line.text) for line in page.lines
+                                              if line.rule in ("furniture.site_name", "furniture.masthead")}
     names = {name for name in names if len(name) >= 4}
     if not names:
         return
@@ -70,9 +90,8 @@ def self_subject_end(text: str, names: set) -> int:
         end = words[n - 1].end()
         head = site_key(text[:end].rstrip(":：,'’s"))
         head_core = head[3:] if head.startswith("the") else head
-        if head_core and any(name in (head, head_core) or (head_core in name and len(head_core) >= 6
-                                                           and len(name) - len(head_core) <= 4)
-                             for name in names):
+        if head_core and any(name in (head, head_core) or (len(head_core) >= MIN_PART_CHARS and (
+                name.startswith(head_core) or name.endswith(head_core))) for name in names):
             if _SUBJECT_END.match(text[end:]) or text[end - 1] in ":：":
                 return end
     return 0

@@ -172,7 +172,7 @@ def remove_islands(page: Page) -> None:
     if not any(line.anchor for line in kept):
         return
     # Between anchors, a short sentence is text too: it ends an island as an anchor does.
-    anchors = [pos for pos, line in enumerate(kept) if line.anchor or _is_dek(line, MIN_SENTENCE_WORDS)]
+    anchors = [pos for pos, line in enumerate(kept) if line.anchor or _is_statement(line)]
     for before, after in zip(anchors, anchors[1:]):
         island = [line for line in kept[before + 1:after] if not _keeps_its_place(line)]
         if not island:
@@ -181,9 +181,8 @@ def remove_islands(page: Page) -> None:
         heading = last if island[-1] is last and _is_section_heading(last, island[-2] if len(island) > 1 else None) \
             else None
         for line in island:
-            if line is heading or _is_dek(line, MIN_SENTENCE_WORDS):
-                continue
-            line.remove("zone.island")
+            if line is not heading:
+                line.remove("zone.island")
 
 
 def _is_section_heading(line: Line, before: Line | None) -> bool:
@@ -201,6 +200,12 @@ def _keeps_its_place(line: Line) -> bool:
     return (line.anchor or line.markup in ("markup.bullet", "markup.blockquote") or bool(line.ai_heading)
             or line.kind in ("headline", "ai_generated") or bool(non_prose_reason(line.text))
             or line.text[0] in "\"「『")
+
+
+def _is_statement(line: Line) -> bool:
+    """A short paragraph that states something: ends in '.', '!' or a lead-in ':' (a question may
+    be a linked headline)."""
+    return line.words >= MIN_SENTENCE_WORDS and last_char(line.text) in ".!。！:：" and not line.text.endswith(("...", "…"))
 
 
 def _is_dek(line: Line, min_words: int = MIN_DEK_WORDS) -> bool:
