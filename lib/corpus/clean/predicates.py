@@ -11,6 +11,7 @@ from lib.corpus.scripts import HAN, KANA_HANGUL
 MAX_HEADING_WORDS = 12
 MAX_HEADLINE_WORDS = 25
 MAX_CJK_HEADLINE_CHARS = 45
+MAX_CJK_HEADING_CHARS = 24
 
 CJK = HAN + KANA_HANGUL
 CJK_CHAR = re.compile(f"[{CJK}]")
@@ -97,7 +98,8 @@ def is_title_like(text: str, words: int) -> bool:
 
 def is_heading_like(text: str, words: int) -> bool:
     """A subhead or section label: a short title-like line without any end punctuation."""
-    return (words <= MAX_HEADING_WORDS and len(text) <= 120 and text.count("|") < 2
+    short = words <= MAX_HEADING_WORDS or (len(text) <= MAX_CJK_HEADING_CHARS and bool(CJK_CHAR.search(text)))
+    return (short and len(text) <= 120 and text.count("|") < 2
             and last_char(text) not in ".!?。！？,;:，；：…" and starts_like_title(text)
             and not text.endswith(('"', "'")))
 
@@ -134,7 +136,8 @@ def is_date_label(text: str) -> bool:
     for token in tokens:
         lower = token.lower().rstrip(".")
         if lower.isdigit() or _ORDINAL.fullmatch(lower):
-            has_anchor = has_anchor or len(lower.rstrip("stndrdh")) == 4 or lower in ("19", "20")
+            digits = lower.rstrip("stndrdh")
+            has_anchor = has_anchor or (len(digits) == 4 and digits[:2] in ("19", "20")) or lower in ("19", "20")
         elif lower in MONTHS or lower in ("q1", "q2", "q3", "q4", "h1", "h2") or _FISCAL_YEAR.fullmatch(lower):
             has_anchor = True
         elif lower not in _DATE_WORDS and not _PUNCTUATION.fullmatch(lower):

@@ -10,6 +10,7 @@
 - ``shape.names_dates_urls``: a short line of names, dates and links joined by separators;
 - ``shape.ui_label``: a line opening with a control word as its label ('Sponsored: ...', '【推广】...');
 - ``shape.hashtags``: a line of hashtags;
+- ``shape.article_note``: a note about the article itself (first published in, corrected, disclosure);
 - ``shape.author_block``: a short line naming a byline's author, a bio opening with that name in
   the second half of the page, and a job title next to either.
 
@@ -33,17 +34,25 @@ MAX_UI_CHARS = 60
 MAX_SHAPE_WORDS = 10
 MAX_CAPTION_WORDS = 40
 MAX_ROLE_WORDS = 8
+MAX_NOTE_WORDS = 45
 REFERENCE_CODE = re.compile(r"\s*\((?:[A-Za-z]{2,6}\.?\s?[:#]?\s?)?[A-Z0-9]{2,}(?:[-/_][A-Z0-9]{2,}){2,}\)")
 _UI_LABEL_PREFIX = re.compile(r"^(?:【(?P<label>[^】]{1,6})】|(?P<label2>[^\W\d][\w '-]{0,20}?)\s?[:：])")
 _SEPARATORS = re.compile(r"[|｜/·•,，、;:：()（）\[\]<>«»›‹→←▲▼△▽+\-–—*#@&%]+|\d[\d.,]*[kKmM万千]?")
 _CODE_TOKEN = re.compile(r"^(?:\(?[A-Z][A-Z0-9.&-]{0,9}\)?|[▲▼△▽+\-]?[$€£¥]?\d[\d,.]*%?|[▲▼△▽|·•/]+)$")
 _NUMBERED = re.compile(r"^\d{1,2}[.、]?\s+(?![kKmM万千]|min|分钟)\S")
+# A note about the article itself: 'This article was first published ...', 'Correction: an earlier
+# version of this story ...', 'Disclosure: ... in this article.'
+ABOUT_THE_ARTICLE = re.compile(
+    r"^this (?:article|story|essay|piece|editorial|column|interview|newsletter) (?:was|is|has been|first|originally)\b"
+    r"|\ban earlier version of this\b"
+    r"|^[A-Z][\w']{2,15}(?: [\w']{2,10})?: .{0,200}\b(?:this|the) (?:article|story|essay|piece|editorial|column)\.?$",
+    re.I)
 HASHTAGS = re.compile(r"^[#＃]\w+(?:[\s,，、·]+[#＃]\w+)+$")
 _SYMBOL = re.compile(r"^\(?[A-Z]{2,6}(?:\.[A-Z]{1,2})?\)?$|^\d{4}\.[A-Z]{2}$")
 _COUNT = re.compile(r"(?<![\w.])\d(?:[\d.,]*\d)?\s?(?:[kKmM万千]|min\.?|mins|minutes?|分钟)?(?!\w|\.\w)", re.I)
 _LABEL_VALUE = re.compile(r"^(?P<label>[^\s:：|]{1,16})\s?[:：]\s?(?P<value>.+)$")
 # A leading triangle, a line wholly in brackets, or the Chinese caption openings 图为 / 圖為 ('pictured:').
-_CAPTION_MARK = re.compile(r"^[▲►▶◆■△]|^\([^()]{3,200}\)$|^（[^（）]{3,120}）$|^[图圖][为為片](?:[:：]|\S)")
+_CAPTION_MARK = re.compile(r"^[▲►▶◆■△]|^\([^()]{3,200}\)$|^（[^（）]{3,120}）$|^[图圖][为為片](?:[:：]|\S)|^[图圖]\s?[:：]")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^@\w+$|^\S+\.(?:com|org|net|cn|io)(?:/\S*)?$", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|、|\band\b|&)\s*")
 _CHUNKS = re.compile(r"\s*[|｜·•/]\s*|\s+[–—-]\s+")
@@ -75,6 +84,9 @@ def remove_by_shape(page: Page) -> None:
             continue
         if line is not page.headline and line.words <= 40 and is_ui_labelled(line.text):
             line.remove("shape.ui_label")
+            continue
+        if line is not page.headline and line.words <= MAX_NOTE_WORDS and ABOUT_THE_ARTICLE.search(line.text):
+            line.remove("shape.article_note")
             continue
         if line is page.headline or line.anchor:
             if authors and line.anchor and _is_bio(line, authors) and _in_second_half(page, line):
@@ -123,6 +135,8 @@ def shape_rule(line: Line, authors: list) -> str:
         return "shape.codes"
     if words <= 6 and is_counter_line(text):
         return "shape.counter"
+    if words <= MAX_NOTE_WORDS and ABOUT_THE_ARTICLE.search(text):
+        return "shape.article_note"
     if HASHTAGS.match(text):
         return "shape.hashtags"
     if non_prose_reason(text):   # table rows, figures, date labels: kinds decide
