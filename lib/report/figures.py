@@ -8,18 +8,42 @@ in the metadata); every table to ``data/tables/NN-name.csv`` (stable float forma
 >>> fig, ax = plt.subplots()
 >>> save_figure(fig, "00-example")  # doctest: +SKIP
 """
+import importlib.util
+from pathlib import Path
+
 import matplotlib
 import matplotlib.pyplot as plt
+from matplotlib import font_manager
 
 from lib.paths import FIGURES_DIR, RESOURCES_DIR, TABLES_DIR
 
 STYLE_FILE = RESOURCES_DIR / "workbench.mplstyle"
+# Chinese glyphs come from Noto Sans CJK SC (SIL Open Font License), shipped as a data file by the
+# mplfonts wheel (installed without its dependencies, never imported); Latin text stays in DejaVu
+# Sans, and matplotlib falls back to the CJK font glyph by glyph.
+CJK_FONT_PACKAGE, CJK_FONT_FILE = "mplfonts", "fonts/NotoSansCJKsc-Regular.otf"
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
 def use_style():
-    """Apply the workbench's matplotlib style (colour-blind-safe palette, fixed sizes)."""
+    """Apply the workbench's matplotlib style (colour-blind-safe palette, fixed sizes, a font
+    for Chinese text when the CJK font file is installed)."""
     plt.style.use(STYLE_FILE)
+    cjk = cjk_font()
+    if cjk:
+        plt.rcParams["font.family"] = ["DejaVu Sans", cjk]
+
+
+def cjk_font() -> str | None:
+    """The name of the CJK font, registered with matplotlib; None when its file is missing."""
+    spec = importlib.util.find_spec(CJK_FONT_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    path = Path(spec.submodule_search_locations[0]) / CJK_FONT_FILE
+    if not path.is_file():
+        return None
+    font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(path)).get_name()
 
 
 def save_figure(fig, name, *, folder=FIGURES_DIR):
