@@ -39,6 +39,24 @@ class LabellingError(WorkbenchError):
     """A labelling sheet cannot be used (the message names the file and the row)."""
 
 
+def with_context(labelled: pd.DataFrame, sentences: pd.DataFrame,
+                 documents: pd.DataFrame) -> pd.DataFrame:
+    """Corpus pairs ready for a sheet: a stable pair_id (doc_id:para_idx:sent_idx:target_id, so a
+    rerun finds the same pairs), the source, and the sentences before and after in the article.
+
+    In: ``labelled`` pairs (doc_id, para_idx, sent_idx, target_id, sentence, ...), the corpus
+    ``sentences`` (doc_id, para_idx, sent_idx, text) and ``documents`` (doc_id, source)."""
+    order = sentences.sort_values(["doc_id", "para_idx", "sent_idx"])[["doc_id", "para_idx", "sent_idx", "text"]]
+    order = order.assign(previous_sentence=order.groupby("doc_id")["text"].shift(1),
+                         next_sentence=order.groupby("doc_id")["text"].shift(-1)).drop(columns="text")
+    table = labelled.merge(order, on=["doc_id", "para_idx", "sent_idx"], how="left")
+    if "source" not in table:
+        table = table.merge(documents[["doc_id", "source"]], on="doc_id", how="left")
+    table["pair_id"] = (table["doc_id"] + ":" + table["para_idx"].astype(str) + ":"
+                        + table["sent_idx"].astype(str) + ":" + table["target_id"])
+    return table.fillna({"previous_sentence": "", "next_sentence": "", "source": ""})
+
+
 def sample_for_labelling(pairs: pd.DataFrame, *, n: int = 100, spread_share: float = 0.5,
                          seed: int = 0) -> pd.DataFrame:
     """Which pairs to label first.
@@ -150,6 +168,10 @@ def misclassification(predictions: pd.DataFrame) -> np.ndarray:
     order; a label never seen in gold gets the identity row (no correction for it)."""
     counts = pd.crosstab(predictions["gold"], predictions["predicted"]).reindex(
         index=list(LABELS), columns=list(LABELS), fill_value=0).to_numpy(dtype=float)
+    return _error_from_counts(counts)
+
+
+def _error_from_counts(counts: np.ndarray) -> np.ndarray:
     totals = counts.sum(axis=1, keepdims=True)
     return np.where(totals > 0, counts / np.where(totals > 0, totals, 1), np.eye(len(LABELS)))
 
@@ -177,12 +199,11 @@ def adjusted_shares(predicted: pd.DataFrame, predictions: pd.DataFrame, *, by=("
     by = list(by)
     rng = np.random.default_rng(seed)
     error = misclassification(predictions)
-    labelled_docs = predictions["doc_id"].unique()
-    by_doc = {doc: rows for doc, rows in predictions.groupby("doc_id")}
-    error_draws = []
-    for _ in range(n_boot):
-        docs = rng.choice(labelled_docs, size=len(labelled_docs), replace=True)
-        error_draws.append(misclassification(pd.concat([by_doc[doc] for doc in docs])))
+    per_doc = np.stack([pd.crosstab(rows["gold"], rows["predicted"]).reindex(
+        index=list(LABELS), columns=list(LABELS), fill_value=0).to_numpy(dtype=float)
+        for _, rows in predictions.groupby("doc_id")])
+    error_draws = [_error_from_counts(per_doc[rng.integers(0, len(per_doc), len(per_doc))].sum(axis=0))
+                   for _ in range(n_boot)]
     rows = []
     for key, cell in predicted.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
