@@ -108,7 +108,7 @@ FURNITURE_LINES = [
     ("MARKETS AND ECONOMY", "furniture.nav"),
     ("Home > Business > Banking", "furniture.nav"),
     ("Tags: credit, lending, regulation", "furniture.nav"),
-    ("3 hours ago", "furniture.nav"),
+    ("3 hours ago", "byline.date"),
     ("We use cookies to improve your experience on our site.", "furniture.nav"),
     ("© 2024 Harbour Media Group. All rights reserved.", "furniture.copyright"),
     ("Reporting by Ana Lima; Editing by Tom Becker", "furniture.credits"),
@@ -501,3 +501,132 @@ def test_invariants_hold_on_every_seed():
     assert doc_meta["doc_id"].tolist() == documents["doc_id"].tolist()
     assert (doc_meta["clean_chars"] > 0).all()
     assert set(paragraphs["kind"]) <= {"headline", "heading", "list_item", "body", "quoted", "ai_generated", "non_prose"}
+
+
+# --- the structure layers (issue 13) ---------------------------------------------------------------------
+LONG_ONE = ("The lenders said the new models would let them approve loans to small firms within a day, "
+            "and that the pilots had gone better than they had expected.")
+LONG_TWO = ("Regulators in the region have asked for the models to be explained to borrowers, and the "
+            "banks say they are working on plain-language notices for every decision.")
+
+
+def test_short_lines_around_the_article_are_zone_chrome():
+    paragraphs, removed, meta = clean("\n".join([HEADLINE, "Weekend Edition", "By Ann Lee", LONG_ONE,
+                                                 "Lenders Brace for Slower Growth", "Rates Hold at Five Percent",
+                                                 LONG_TWO, "Harbour Ledger Weekly"]))
+    assert paragraphs["text"].tolist() == [HEADLINE, LONG_ONE, LONG_TWO]
+    assert rules_of(removed) == {"Weekend Edition": "zone.front", "By Ann Lee": "byline.author",
+                                 "Lenders Brace for Slower Growth": "zone.island",
+                                 "Rates Hold at Five Percent": "zone.island", "Harbour Ledger Weekly": "zone.back"}
+    assert meta["author_parsed"] == "Ann Lee"
+
+
+def test_a_lone_heading_between_paragraphs_is_kept():
+    paragraphs, _, _ = clean("\n".join([HEADLINE, LONG_ONE, "What Comes Next", LONG_TWO]))
+    assert kinds_of(paragraphs)["What Comes Next"] == "heading"
+
+
+def test_hard_wrapped_paragraphs_are_rejoined():
+    wrapped = ("The lenders said the new models would let them approve loans\n"
+               "to small firms within a day, and that the pilots had gone far\n"
+               "better than they had expected when the project began in the\n"
+               "spring of last year, officials said on Monday.")
+    paragraphs, removed, _ = clean(f"{HEADLINE}\n\n{wrapped}")
+    assert paragraphs["text"].iloc[1] == " ".join(wrapped.split("\n"))
+    assert (removed["rule"] == "rejoin.hard_wrap").sum() == 3 and set(removed["text"]) == {"\n"}
+
+
+def test_a_footnote_marker_alone_is_removed_and_the_sentence_rejoined():
+    paragraphs, removed, _ = clean("\n".join([HEADLINE, "Loan growth slowed to a third of its pace", "[2]",
+                                              ". Deposits held up, officials said.", CLOSING]))
+    assert "Loan growth slowed to a third of its pace. Deposits held up, officials said." in paragraphs["text"].tolist()
+    assert {"furniture.reference", "rejoin.footnote"} <= set(removed["rule"])
+
+
+def test_near_and_truncated_copies_are_removed():
+    garbled = LONG_ONE.replace("within a day", "within one day")
+    teaser = "Summary: " + LONG_ONE[:70] + "..."
+    _, removed, _ = clean("\n".join([HEADLINE, teaser, LONG_ONE, LONG_TWO, garbled]))
+    assert rules_of(removed) == {teaser: "dedup.truncated_copy", garbled: "dedup.near_repeat"}
+
+
+def test_counter_lines_repeated_with_other_numbers_are_removed():
+    _, removed, _ = clean("\n".join([HEADLINE, LONG_ONE, "Photo 2/7", LONG_TWO, "Photo 3/7", CLOSING]))
+    assert set(removed["rule"]) == {"dedup.counter_line"}
+
+
+@pytest.mark.parametrize("line, rule", [("Share | Print | Email", "shape.ui_words"),
+                                        ("登录 | 注册", "shape.ui_words"),
+                                        ("ABC 12.30 ▲1.2% | XYZ 4.10 ▼0.3%", "shape.codes"),
+                                        ("Read time: 8 min", "shape.counter"),
+                                        ("#Banks #Credit #Loans", "shape.hashtags"),
+                                        ("Sponsored: Try our credit scoring tools free for a month.", "shape.ui_label"),
+                                        ("This article was first published by the Harbour Review.", "shape.article_note")])
+def test_lines_removed_by_their_shape(line, rule):
+    _, removed, _ = clean("\n".join([HEADLINE, LONG_ONE, line, LONG_TWO]))
+    assert rules_of(removed) == {line: rule}
+
+
+def test_reference_codes_in_parentheses_are_cut_inline():
+    paragraphs, removed, _ = clean(page("Banks reported the figures on Monday (Ref: HLX-2025-0301-KR) to the regulator."))
+    assert "Banks reported the figures on Monday to the regulator." in paragraphs["text"].tolist()
+    assert rules_of(removed) == {"(Ref: HLX-2025-0301-KR)": "shape.reference_code"}
+
+
+def test_a_caption_above_a_credit_is_removed():
+    _, removed, _ = clean("\n".join([HEADLINE, LONG_ONE, "Bank staff at a branch in the old town.",
+                                     "Photograph: Ann Lee/Harbour Images", LONG_TWO]))
+    assert rules_of(removed) == {"Bank staff at a branch in the old town.": "context.caption",
+                                 "Photograph: Ann Lee/Harbour Images": "furniture.caption"}
+
+
+def test_the_publisher_describing_itself_is_removed():
+    line = "The Harbour Ledger is an independent newsroom funded by its readers, not by the banks it covers."
+    _, removed, _ = clean("\n".join([HEADLINE, LONG_ONE, LONG_TWO, line]), source="Harbour Ledger")
+    assert rules_of(removed) == {line: "source.self_description"}
+
+
+def test_a_line_on_three_pages_of_one_source_is_boilerplate():
+    pitch = "Our reporting on banks is free to read because readers like you support it."
+    documents = pd.DataFrame({"doc_id": list("abc"), "source": "Ledger", "title": "",
+                              "raw_text": [f"{HEADLINE} {n}\n{LONG_ONE} ({n})\n{pitch}\n{LONG_TWO} ({n})" for n in range(3)]})
+    paragraphs, removed, _ = clean_documents(documents)
+    assert (removed["rule"] == "source.boilerplate").sum() == 3
+    assert pitch not in paragraphs["text"].tolist()
+
+
+def test_items_under_a_lead_in_are_list_items():
+    paragraphs, _, _ = clean("\n".join([HEADLINE, LONG_ONE, "The banks named three reasons:",
+                                        "Repayment data is now shared across lenders.",
+                                        "Scores are explained to every borrower.", "What Comes Next", LONG_TWO]))
+    kinds = kinds_of(paragraphs)
+    assert kinds["Repayment data is now shared across lenders."] == kinds["Scores are explained to every borrower."] == "list_item"
+    assert kinds["What Comes Next"] == "heading"
+
+
+@pytest.mark.parametrize("line, author", [("Senior Reporter | Ann Lee", "Ann Lee"), ("ANN LEE, staff writer", "ANN LEE"),
+                                          ("Reported by Ann Lee in Seoul and Tom Park in Busan", "Ann Lee and Tom Park"),
+                                          ("本报驻首尔记者 李明", "李明")])
+def test_more_byline_forms(line, author):
+    _, removed, meta = clean(page(line))
+    assert rules_of(removed) == {line: "byline.author"} and meta["author_parsed"] == author
+
+
+def test_a_byline_inside_a_promo_block_gives_no_author():
+    _, _, meta = clean("\n".join([HEADLINE, LONG_ONE, "Related", "Five Banks to Watch", "By Ann Lee",
+                                  "Rates Hold Steady", LONG_TWO]))
+    assert meta["author_parsed"] == ""
+
+
+@pytest.mark.parametrize("line, iso", [("2025.03.14 09:30", "2025-03-14"), ("Published on: March 9, 2025", "2025-03-09"),
+                                       ("发布时间2025年4月18日 14:32", "2025-04-18"), ("Publié le 02/05/2025 à 08h15", "2025-05-02"),
+                                       ("11/25/2025 07:15 AM EST", "2025-11-25"), ("Actualizado: 2 may 2025 · 11:40", "2025-05-02")])
+def test_more_date_forms(line, iso):
+    _, removed, meta = clean(page(line))
+    assert len(removed) == 1 and removed["rule"].iloc[0].startswith("byline.") and meta["date_parsed"] == iso
+
+
+def test_a_relative_date_is_left_empty_with_a_note():
+    _, removed, meta = clean(page("3 hours ago"))
+    assert rules_of(removed) == {"3 hours ago": "byline.date"}
+    assert meta["date_parsed"] == "" and "relative date" in meta["date_note"]

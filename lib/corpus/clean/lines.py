@@ -13,7 +13,7 @@ Rules: ``unicode.zero_width``, ``markup.separator|heading|blockquote|bullet``,
 """
 import re
 
-from lib.corpus.clean.metadata import byline_author, date_line, dateline_prefix, parse_date
+from lib.corpus.clean.metadata import byline_author, date_line, dateline_prefix, is_relative_date, parse_date
 from lib.corpus.clean.page import Line, Page
 from lib.corpus.clean.patterns import FURNITURE, MAX_FURNITURE_WORDS, match_furniture
 from lib.corpus.clean.predicates import (
@@ -52,6 +52,7 @@ TICKER_SENTENCE = re.compile(
 LABEL_PREFIX = re.compile(
     r"^(?P<label>(?-i:[A-Z][\w'-]*)(?: (?-i:[A-Z][\w'-]*|a|an|the|of|to|in|on|for|and|or|vs\.?)){1,4}):\s+(?=\S)")
 MAX_SITE_NAME_WORDS = 5
+MAX_RELATIVE_DATE_WORDS = 8
 
 
 def classify_lines(page: Page) -> None:
@@ -99,6 +100,8 @@ def match_line(page: Page, line: Line, front_matter: bool) -> None:
         line.ai_trailing = True
         line.remove("furniture.ai_notice")
         return
+    if words <= MAX_RELATIVE_DATE_WORDS and is_relative_date(text) and parse_byline(page, line, front_matter):
+        return   # '3 hours ago' is a date line (left empty, with a note) before it is a nav label
     rule = match_furniture(text, page.furniture)
     if is_heading_like(text, words) and AI_HEADING.search(text) and rule in (None, "furniture.nav"):
         page.note(page.ai_markers, text)

@@ -149,8 +149,9 @@ def remove_front_chrome(page: Page) -> None:
         return
     above = [line for line in page.lines[:first] if line.kept]
     for line in above:
-        heading = (line is above[-1] and line.words >= 2 and page.headline in above[:-1]
-                   and is_heading_like(line.text, line.words))
+        # A section heading opens the text: it sits right under the headline, right above the text.
+        heading = (line.idx == first - 1 and page.headline is not None and line.idx == page.headline.idx + 1
+                   and line.words >= 2 and is_heading_like(line.text, line.words))
         if line is not page.headline and not heading and not _is_dek(line) and not line.ai_heading:
             line.remove("zone.front")
 
