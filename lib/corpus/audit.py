@@ -42,6 +42,20 @@ def removals_by_rule(removed):
     return summary.sort_values(["chars", "n_spans"], ascending=False, kind="stable").reset_index()
 
 
+def removals_by_layer(removed):
+    """Spans and characters removed per layer of the cleaner and rule, with one example each.
+
+    Columns: layer ('0 lines' ... '5 sources', see lib.corpus.clean), rule, n_spans, n_docs, chars,
+    example_doc_id, example (first 80 characters); ordered by layer, then characters.
+    """
+    from lib.corpus.clean import rule_layer
+
+    table = removals_by_rule(removed)
+    table.insert(0, "layer", table["rule"].map(rule_layer))
+    table = table.sort_values(["layer", "chars"], ascending=[True, False], kind="stable")
+    return table.drop(columns="example_para_idx").reset_index(drop=True)
+
+
 def removals_per_document(removed):
     """Spans removed per document and rule (columns: doc_id, then one column per rule)."""
     return pd.crosstab(removed["doc_id"], removed["rule"]).reset_index().rename_axis(columns=None)

@@ -32,3 +32,19 @@ def test_coverage_counts_months_leaves_out_duplicates_and_keeps_undated_articles
 def test_a_sentence_is_shown_in_its_raw_context():
     sentence = pd.Series({"doc_id": "b", "raw_start": 13, "raw_end": 34})
     assert "[[Second sentence here.]]" in audit.in_context(sentence, DOCUMENTS, width=5)
+
+
+def test_removals_by_layer_names_each_rule_s_layer_in_order():
+    removed = pd.DataFrame({"doc_id": ["a", "a", "b"], "para_idx": [0, 1, 2], "raw_start": [0, 5, 9],
+                            "raw_end": [4, 8, 12], "rule": ["zone.island", "furniture.ad", "source.boilerplate"],
+                            "text": ["Menu", "Ads", "Pit"]})
+    table = audit.removals_by_layer(removed)
+    assert table[["layer", "rule"]].values.tolist() == [["0 lines", "furniture.ad"], ["1 zones", "zone.island"],
+                                                        ["5 sources", "source.boilerplate"]]
+
+
+def test_list_items_count_as_body_in_the_composition():
+    documents = pd.DataFrame({"doc_id": ["a"], "source": ["s"], "raw_chars": [10]})
+    paragraphs = pd.DataFrame({"doc_id": ["a", "a"], "kind": ["body", "list_item"], "text": ["abcd", "efg"],
+                               "ai_generated": [False, False]})
+    assert audit.composition(documents, paragraphs).loc[0, "body"] == 7

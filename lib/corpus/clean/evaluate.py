@@ -55,21 +55,44 @@ def read_templates(folder=TEMPLATES_DIR) -> tuple[pd.DataFrame, dict]:
     return pd.DataFrame(rows, columns=["template_id", "article", "line_no", "label", "text"]), templates
 
 
+def template_documents(template_ids=None, folder=TEMPLATES_DIR) -> pd.DataFrame:
+    """The text copies of the template articles as a documents table (doc_id '<site>/<article>',
+    source the site's folder name, raw_text), without going through a folder: quick, for examples.
+
+    >>> template_documents(["t05-open-weights-letter"])["doc_id"].tolist()
+    ['open-weights-letter/issue-41', 'open-weights-letter/issue-42']
+    """
+    labelled, templates = read_templates(folder)
+    if template_ids is not None:
+        labelled = labelled[labelled["template_id"].isin(list(template_ids))]
+    rows = [(f"{site_folder(template_id)}/{article}", site_folder(template_id), "\n".join(lines["text"]))
+            for (template_id, article), lines in labelled.groupby(["template_id", "article"], sort=True)]
+    return pd.DataFrame(rows, columns=["doc_id", "source", "raw_text"])
+
+
+def score_text_copies(documents, paragraphs, removed, folder=TEMPLATES_DIR) -> pd.DataFrame:
+    """The labelled lines of cleaned :func:`template_documents` with what cleaning did to them
+    (columns LINE_COLUMNS)."""
+    labelled, templates = read_templates(folder)
+    return _score_lines("text", documents, paragraphs, removed, labelled, templates)
+
+
 def site_folder(template_id: str) -> str:
     """'t07-harbour-times' -> 'harbour-times': the sub-folder a user would name after the site."""
     return re.sub(r"^t\d+-", "", template_id)
 
 
-def clean_templates(folder=TEMPLATES_DIR, *, clean=None) -> pd.DataFrame:
+def clean_templates(folder=TEMPLATES_DIR, *, clean=None, copies=("text", "html")) -> pd.DataFrame:
     """Every labelled line with what cleaning did to it (columns LINE_COLUMNS; ``copy`` is 'text'
-    or 'html', ``kind`` the kept paragraph's kind or '' when removed)."""
+    or 'html', ``kind`` the kept paragraph's kind or '' when removed, ``rule`` the rule that
+    removed it)."""
     from lib.corpus import clean as clean_module, load
 
     clean = clean or clean_module.clean_documents
     labelled, templates = read_templates(folder)
     out = []
     with tempfile.TemporaryDirectory() as tmp:
-        for copy in ("text", "html"):
+        for copy in copies:
             root = Path(tmp) / copy
             for template_id in templates:
                 (root / site_folder(template_id)).mkdir(parents=True, exist_ok=True)

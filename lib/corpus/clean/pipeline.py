@@ -17,6 +17,20 @@ REMOVED_COLUMNS = ["doc_id", "para_idx", "raw_start", "raw_end", "rule", "text"]
 DOC_META_COLUMNS = ["doc_id", "title_parsed", "author_parsed", "date_parsed", "section_parsed",
                     "dateline_parsed", "ai_markers", "clean_chars", "date_note"]
 CHANGES_COLUMNS = ["doc_id", "rule", "count"]
+# The layer each rule belongs to, by the rule's first part (see lib.corpus.clean's docstring).
+LAYERS = {"unicode": "0 lines", "markup": "0 lines", "furniture": "0 lines", "byline": "0 lines",
+          "zone": "1 zones", "dedup": "2 repeats", "context": "3 context", "shape": "4 shape",
+          "source": "5 sources"}
+REJOIN_LAYERS = {"rejoin.hard_wrap": "1 zones", "rejoin.footnote": "3 context"}
+
+
+def rule_layer(rule: str) -> str:
+    """'zone.island' -> '1 zones'; the layer of one rule of ``removed``.
+
+    >>> rule_layer("furniture.ad"), rule_layer("rejoin.footnote"), rule_layer("source.boilerplate")
+    ('0 lines', '3 context', '5 sources')
+    """
+    return REJOIN_LAYERS.get(rule) or LAYERS.get(rule.split(".")[0], "other")
 
 
 def clean_documents(documents: pd.DataFrame, *, furniture: tuple = FURNITURE,
