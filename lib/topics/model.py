@@ -22,13 +22,15 @@ diversity are reported beside it; perplexity and C_V are not used.
 >>> topic_table(model, units)[["topic", "label", "n_paragraphs"]]  # doctest: +SKIP
 """
 import math
+import multiprocessing
 import warnings
 import zlib
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from joblib import Parallel, delayed
+from joblib import effective_n_jobs
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sklearn.decomposition import NMF, LatentDirichletAllocation
@@ -140,31 +142,41 @@ def default_ks(n_units: int) -> list[int]:
 
 
 def sweep_plan(units: pd.DataFrame, *, max_units: int = SWEEP_MAX_UNITS,
-               lda_max_units: int = LDA_SWEEP_MAX_UNITS, seed: int = 0) -> tuple[pd.DataFrame, tuple, str]:
+               lda_max_units: int = LDA_SWEEP_MAX_UNITS, lda_sweep: bool = False,
+               seed: int = 0) -> tuple[pd.DataFrame, tuple, str]:
     """How to sweep k on a corpus of this size: (units to sweep on, models, the route in words).
 
     Up to ``max_units`` paragraphs the sweep fits every one; above, it fits a random sample of
     ``max_units`` (seeded): stability and coherence of a topic set settle well before that, and the
     model at the chosen k is then fitted on every paragraph (NMF's cost grows linearly with them).
-    The LDA comparison joins the sweep up to ``lda_max_units`` paragraphs: scikit-learn's batch
-    LDA loops over paragraphs in Python, 20-60x slower than NMF per fit.
+    The sweep is NMF's, the model that chooses k. The LDA comparison is measured at the chosen k
+    only (``compare_at_k``): scikit-learn's batch LDA loops over paragraphs in Python, 20-60x
+    slower than NMF per fit, and sweeping it costs that at every k. ``lda_sweep=True`` sweeps it at
+    every k as well. Above ``lda_max_units`` paragraphs there is no LDA comparison at all.
 
     >>> units = pd.DataFrame({"doc_id": [f"d{i}" for i in range(8)], "para_idx": 0})
     >>> chosen, models, route = sweep_plan(units, max_units=5, lda_max_units=3)
     >>> len(chosen), models
     (5, ('nmf',))
     >>> route
-    'k sweep on a random sample of 5 of 8 paragraphs (seed 0), NMF only: the LDA comparison is swept up to 3 paragraphs'
+    'k sweep on a random sample of 5 of 8 paragraphs (seed 0), NMF only: no LDA comparison above 3 paragraphs'
+    >>> sweep_plan(units, lda_max_units=10)[2]
+    'k sweep on all 8 paragraphs, NMF only: the LDA comparison is fitted at the chosen k (lda_sweep=True: at every k)'
     """
-    models = ("nmf", "lda") if len(units) <= lda_max_units else ("nmf",)
+    compared = len(units) <= lda_max_units
+    models = ("nmf", "lda") if lda_sweep and compared else ("nmf",)
     if len(units) <= max_units:
         chosen, where = units, f"k sweep on all {len(units):,} paragraphs"
     else:
         chosen = units.sample(max_units, random_state=seed).sort_values(["doc_id", "para_idx"])
         chosen = chosen.reset_index(drop=True)
         where = f"k sweep on a random sample of {max_units:,} of {len(units):,} paragraphs (seed {seed})"
-    which = ("NMF and the LDA comparison" if len(models) == 2 else
-             f"NMF only: the LDA comparison is swept up to {lda_max_units:,} paragraphs")
+    if len(models) == 2:
+        which = "NMF and the LDA comparison"
+    elif compared:
+        which = "NMF only: the LDA comparison is fitted at the chosen k (lda_sweep=True: at every k)"
+    else:
+        which = f"NMF only: no LDA comparison above {lda_max_units:,} paragraphs"
     return chosen, models, f"{where}, {which}"
 
 
@@ -324,10 +336,18 @@ def _refit_top(kind, k, design, rows, seed, n) -> tuple[np.ndarray, bool]:
 
 def _fit_tops(fits, designs, seed, n_jobs) -> list[tuple[np.ndarray, bool]]:
     """Run ``_refit_top`` for every (kind, k, rows, n) in ``fits``; one job per fit, so two
-    processes share a sweep evenly whatever the mix of slow (LDA) and fast (NMF) fits."""
-    return Parallel(n_jobs=n_jobs)(
-        delayed(_refit_top)(kind, k, designs[kind], rows, seed, n) for kind, k, rows, n in fits
-    )
+    processes share a sweep evenly whatever the mix of slow (LDA) and fast (NMF) fits.
+
+    The workers are forked where the platform allows: they start with everything already
+    imported, where fresh interpreters (joblib's default) each spend seconds importing
+    scikit-learn and pandas before their first fit, longer than a small sweep takes."""
+    jobs = [(kind, k, designs[kind], rows, seed, n) for kind, k, rows, n in fits]
+    workers = min(effective_n_jobs(n_jobs), len(jobs))
+    if workers <= 1:
+        return [_refit_top(*job) for job in jobs]
+    start = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(start)) as pool:
+        return list(pool.map(_refit_top, *zip(*jobs)))
 
 
 def _agreement(reference_top: np.ndarray, subsample_tops) -> np.ndarray:
@@ -433,6 +453,26 @@ def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 
                 )
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def compare_at_k(units: pd.DataFrame, k: int, sweep: pd.DataFrame, *, model: str = "lda",
+                 n_subsamples: int = 20, seed: int = 0, reference=None, n_jobs: int = 1) -> pd.DataFrame:
+    """The sweep's measures at one k for every model: the comparison model beside the one that chose k.
+
+    In: the units the sweep ran on, k (the chosen one), the ``sweep_k`` table, the comparison
+    ``model``, and n_subsamples, seed, reference, n_jobs as for ``sweep_k``. Out: the sweep's
+    rows at k (same columns), one per model; the comparison model's row is taken from the sweep
+    when it was swept there, and otherwise measured at k alone with ``sweep_k(units, [k],
+    models=(model,))``: its own 1 + n_subsamples fits, where sweeping it costs that at every k.
+
+    >>> compare_at_k(units, 2, sweep)[["model", "k", "stability_mean"]]   # doctest: +SKIP
+    """
+    rows = sweep[sweep["k"] == k]
+    if model not in set(rows["model"]):
+        measured = sweep_k(units, [k], models=(model,), n_subsamples=n_subsamples, seed=seed,
+                           reference=reference, n_jobs=n_jobs)
+        rows = pd.concat([rows, measured])
+    return rows.reset_index(drop=True)
 
 
 def choose_k(sweep: pd.DataFrame, *, model: str = "nmf") -> tuple[int, str]:

