@@ -25,6 +25,9 @@ MAX_CAPTION_WORDS = 40
 MAX_CREDIT_WORDS = 8
 MAX_AD_COPY_WORDS = 25
 AD_COPY_SHARE_OF_MEDIAN = 0.5
+MAX_AD_SENTENCE_WORDS = 10
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours)\b", re.I)
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 CAPTION_SHARE_OF_MEDIAN = 0.8
 _FOOTNOTE_MARKER = re.compile(r"^(?:\d{1,3}|[*†‡]{1,3}|\(\d{1,3}\))$")
 _CREDIT_RULES = ("furniture.caption", "shape.credit", "furniture.site_name")
@@ -68,8 +71,18 @@ def remove_ad_copy(page: Page) -> None:
             continue
         after = next((other for other in lines[pos + 1:] if other.kept or other.rule != "furniture.ad"), None)
         if (after is not None and after.kept and after.words <= MAX_AD_COPY_WORDS and len(after.text) < limit
-                and ends_sentence(after.text)):
+                and _reads_like_ad_copy(after.text)):
             after.remove("furniture.ad")
+
+
+def _reads_like_ad_copy(text: str) -> bool:
+    """Addresses the reader ('your', 'you') or is two or more clipped sentences ('Fly nonstop. Book
+    by Friday.'); a line of reporting is neither."""
+    if not ends_sentence(text):
+        return False
+    sentences = [part for part in _SENTENCE_SPLIT.split(text) if part]
+    return bool(_SECOND_PERSON.search(text)) or (
+        len(sentences) >= 2 and all(len(part.split()) <= MAX_AD_SENTENCE_WORDS for part in sentences))
 
 
 def remove_under_disclaimers(page: Page) -> None:

@@ -183,7 +183,7 @@ def is_counter_line(text: str) -> bool:
     abbreviated = text.endswith(".") and len(text.split()[-1]) <= 5   # 'Lesezeit: 5 Min.'
     if not DIGIT.search(text) or is_date_label(text) or is_bare_figures(text) or (ends_sentence(text) and not abbreviated):
         return False
-    if _NUMBERED.match(text):   # '03 What comes next': a numbered heading
+    if _NUMBERED.match(text) or text.count("|") >= 2:   # '03 What comes next', '| Qwen | 90 |'
         return False
     rest = _COUNT.sub(" ", text)
     words = [word for word in re.split(r"[\s:：/|·]+", rest) if word]

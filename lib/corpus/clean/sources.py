@@ -1,7 +1,9 @@
 """Layer 5, across the documents of one source.
 
 - ``source.boilerplate``: a kept line that recurs in at least ``MIN_BOILERPLATE_DOCS`` documents
-  of the same source (a site's standing notices, bios and pitches);
+  of the same source (a site's standing notices, bios and pitches); inside the page's own text only
+  when it is short (a label, a widget), not a paragraph (a reused background paragraph, or an article saved
+  three times, is left for the duplicate check in lib.corpus.build);
 - ``source.self_description``: a paragraph whose subject is the source's own name ('The Harbour
   Ledger is an independent newsroom ...', 'About Harbour Ledger: ...'), the publisher describing itself.
 
@@ -18,6 +20,7 @@ from lib.corpus.clean.predicates import site_key
 
 MIN_BOILERPLATE_DOCS = 3
 MIN_BOILERPLATE_WORDS = 2
+MAX_LABEL_WORDS = 12       # a recurring short line inside the text is a label or a widget
 MAX_NAME_WORDS = 6
 MAX_NAME_CHARS = 40
 MIN_PART_CHARS = 6   # 'The Courier' for 'Fenwick Courier', 'Longwall' for 'Longwall Notes'
@@ -56,9 +59,22 @@ def remove_source_boilerplate(group: list[Page]) -> None:
         counts = Counter(key for page in group for key in {line.key for line in page.kept()
                                                           if line.words >= MIN_BOILERPLATE_WORDS})
         for page in group:
+            outside = _outside_own_text(page, counts)
             for line in page.kept():
-                if line is not page.headline and counts[line.key] >= MIN_BOILERPLATE_DOCS:
+                if (line is not page.headline and counts[line.key] >= MIN_BOILERPLATE_DOCS
+                        and (id(line) in outside or (not line.anchor and line.words <= MAX_LABEL_WORDS))):
                     line.remove("source.boilerplate")
+
+
+def _outside_own_text(page: Page, counts: Counter) -> set:
+    """Ids of the page's lines above its first or below its last prose anchor found on no other
+    page: recurring prose there is the site's (pitches, bios); recurring prose between them is a
+    background paragraph the article reuses, and a page with no prose of its own is a copy."""
+    own = [pos for pos, line in enumerate(page.lines)
+           if line.kept and line.anchor and counts[line.key] < MIN_BOILERPLATE_DOCS]
+    if not own:
+        return set()
+    return {id(line) for pos, line in enumerate(page.lines) if pos < own[0] or pos > own[-1]}
 
 
 def remove_self_descriptions(page: Page, names: set = frozenset()) -> None:
