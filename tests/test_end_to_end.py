@@ -144,3 +144,92 @@ def test_report_pages_have_no_code_and_load_nothing_from_the_web(run):
         text = page.read_text(encoding="utf-8")
         assert external_resources(text) == [], page.name
         assert not re.search(r'class="[^"]*jp-InputArea-editor', text), f"{page.name} shows code"
+
+
+# Every notebook on each folder shape a user may bring (tests/fixtures/shapes/<shape>/, and a
+# folder of thousands of tiny files written here): each finishes, says in one line what it could
+# not compute, and writes every table (empty, with its header, when nothing could be computed).
+SHAPES = ["flat", "one_source", "one_article", "two_articles", "no_dates", "no_target", "chinese",
+          "ai_generated", "tiny_files"]
+SHAPES_DIR = ROOT / "tests" / "fixtures" / "shapes"
+SHAPE_WORKERS = 2          # the runs are single-threaded; more than the machine's cores only thrashes
+TINY_FILES = 2000
+
+
+def write_tiny_files(folder, n=TINY_FILES):
+    """``n`` one-paragraph articles in four sub-folders (sources)."""
+    subjects = ["Alibaba's Qwen models", "DeepSeek's prices", "US export controls on chips",
+                "Meta's Llama weights", "open-source AI", "the wheat harvest"]
+    for i in range(n):
+        path = Path(folder) / f"site-{i % 4}" / f"{i:05d}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        subject = subjects[i % len(subjects)]
+        path.write_text(f"Note {i} on {subject}\n\nAnalysts said {subject} drew attention on day {i}.\n",
+                        encoding="utf-8")
+    return Path(folder)
+
+
+def run_shape(folder, output):
+    """Run every notebook on ``folder`` into ``output``; return (process, seconds)."""
+    import time
+    started = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "lib.report.runner", "--corpus", str(folder),
+                             "--output", str(output), "--no-progress"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=1800)
+    return result, time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def shape_runs(tmp_path_factory, pytestconfig):
+    """Every shape's run, SHAPE_WORKERS at a time: {shape: (output folder, process)}; prints times."""
+    from concurrent.futures import ThreadPoolExecutor
+    root = tmp_path_factory.mktemp("shapes")
+    folders = {shape: SHAPES_DIR / shape for shape in SHAPES if shape != "tiny_files"}
+    folders["tiny_files"] = write_tiny_files(root / "tiny_files")
+    with ThreadPoolExecutor(SHAPE_WORKERS) as pool:
+        futures = {shape: pool.submit(run_shape, folder, root / "runs" / shape)
+                   for shape, folder in folders.items()}
+        done = {shape: future.result() for shape, future in futures.items()}
+    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
+    for shape, (result, seconds) in done.items():
+        line = f"shape {shape:13} {seconds:6.1f} s  exit {result.returncode}"
+        reporter.write_line(line) if reporter else print(line)
+    return {shape: (root / "runs" / shape, result) for shape, (result, _) in done.items()}
+
+
+def committed_tables():
+    """The tables the notebooks write on the seeds (data/tables/NN-*.csv, NN = 01..04)."""
+    return {p.name for p in (DATA_DIR / "tables").glob("0[1-4]-*.csv")}
+
+
+@pytest.mark.shapes
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_notebook_finishes_on_the_shape_and_writes_every_table(shape_runs, shape):
+    folder, result = shape_runs[shape]
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    for path in sorted((folder / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        errors = [o for c in notebook.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        assert not errors, f"{path.name}: {errors[0].ename}: {errors[0].evalue}"
+        assert "Traceback" not in nbformat.writes(notebook), path.name
+    written = {p.name for p in (folder / "tables").glob("*.csv")}
+    assert committed_tables() <= written, sorted(committed_tables() - written)
+    for table in (folder / "tables").glob("*.csv"):
+        assert table.read_text(encoding="utf-8").strip(), f"{table.name} has not even a header"
+
+
+@pytest.mark.shapes
+def test_what_cannot_be_computed_is_said_in_one_line(shape_runs):
+    folder, _ = shape_runs["one_source"]
+    stance = nbformat.read(folder / "notebooks" / "03-stance.ipynb", as_version=4)
+    printed = "".join(o.get("text", "") for c in stance.cells for o in c.get("outputs", []))
+    assert "No distinctive terms: they compare sources" in printed
+    assert read_csv(folder / "tables" / "03-distinctive-terms.csv") == []
+    assert not (folder / "figures" / "03-distinctive-terms.png").exists()
+
+
+def test_a_kernel_that_cannot_start_is_one_line_saying_what_to_check(tmp_path):
+    from lib.report.runner import KernelStartError, run_notebook
+    with pytest.raises(KernelStartError, match="could not start.*loopback") as raised:
+        run_notebook(notebook_paths()[0], output=tmp_path / "out.ipynb", kernel_name="no-such-kernel")
+    assert "\n" not in str(raised.value)

@@ -424,7 +424,7 @@ def _decode(data):
               and data.decode(row[2], "replace") != data.decode(encoding, "replace")]
     if rivals:
         notes.append(("encoding_ambiguous", f"{', '.join(rivals)} read(s) the bytes about as well "
-                      f"as {encoding}; {encoding} was chosen as the more common in this corpus",
+                      f"as {encoding}; {encoding} was chosen, the likelier in English and Chinese press",
                       "loaded; check the text"))
     text, notes = _decode_as(data, encoding, notes)
     return _reject_control(text), encoding, round(score, 2), notes

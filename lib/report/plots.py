@@ -1,12 +1,57 @@
-"""The workbench's charts. Each function returns a matplotlib Figure drawn in the workbench style.
+"""The workbench's charts. Each function returns a matplotlib Figure drawn in the workbench style,
+or None when its table has nothing to draw (no rows, or no rows with the values it plots): the
+notebook then says why in one line and saves no figure.
 
 >>> fig = plot_composition(composition(corpus.documents, corpus.paragraphs))  # doctest: +SKIP
+>>> plot_distinctive_terms(pd.DataFrame(columns=["source", "term", "z", "rank"])) is None
+True
 """
 import matplotlib.pyplot as plt
 import pandas as pd
 
 from lib.corpus.audit import PARTS
-from lib.report.figures import OKABE_ITO, use_style
+from lib.report.figures import OKABE_ITO, save_figure, use_style
+
+# Why a chart has nothing to draw, and what would give it something: keyed by the figure's name
+# without its notebook number.
+NOT_DRAWN = {
+    "composition": "no article has text left after cleaning (see the problems table).",
+    "coverage-over-time": "no article has a date: give one in manifest.csv (date column, YYYY-MM-DD) "
+                          "or keep the dateline in the article text.",
+    "topic-shares": "no topic model was fitted (see notebook 02).",
+    "stance": "no sentence left for stance mentions a stance target (AI-written sentences count "
+              "only with INCLUDE_AI_WRITTEN = True in notebook 03): add the names your articles use "
+              "to lib/resources/targets.csv.",
+    "who-is-quoted": "no sentence quotes a named speaker.",
+    "distinctive-terms": "no distinctive terms were computed; notebook 03 says why (fewer than two "
+                         "sources with words, or no word used often enough).",
+}
+
+NOT_DRAWN["stance-by-source"] = NOT_DRAWN["stance"]
+
+
+def save_or_say(fig, name, why=None):
+    """``save_figure(fig, name)``, or, when a plot returned None, one printed line saying why the
+    figure is not drawn (``why``, else NOT_DRAWN for the name); returns the PNG path or None.
+
+    >>> save_or_say(None, "04-who-is-quoted")
+    04-who-is-quoted: not drawn; no sentence quotes a named speaker.
+    """
+    if fig is not None:
+        return save_figure(fig, name)
+    print(f"{name}: not drawn; {why or NOT_DRAWN.get(name.split('-', 1)[-1], 'nothing to draw.')}")
+    return None
+
+
+UNKNOWN_SOURCE = "(source unknown)"
+
+
+def _named(table):
+    """``table`` with an empty or missing source shown as UNKNOWN_SOURCE (a table read back from
+    CSV has NaN where the source was '')."""
+    if "source" not in table:
+        return table
+    return table.assign(source=table["source"].fillna("").replace("", UNKNOWN_SOURCE))
 
 PART_COLOURS = dict(zip(PARTS, [OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[3], OKABE_ITO[2],
                                 OKABE_ITO[4], OKABE_ITO[6], "#BBBBBB"]))
@@ -17,9 +62,21 @@ PART_LABELS = {
 }
 
 
-def plot_composition(table):
-    """Stacked horizontal bars: share of each document's raw characters by part (from audit.composition)."""
+MAX_COMPOSITION_BARS = 40
+
+
+def plot_composition(table, *, max_bars=MAX_COMPOSITION_BARS):
+    """Stacked horizontal bars: share of each document's raw characters by part (from
+    audit.composition). Over ``max_bars`` documents, the ``max_bars`` largest are drawn, in table
+    order, and the title says so (a bar per article of thousands would be unreadable)."""
+    if table.empty:
+        return None
     use_style()
+    n_documents = len(table)
+    if n_documents > max_bars:
+        table = table.sort_values(["raw_chars", "doc_id"], ascending=[False, True],
+                                  kind="stable").head(max_bars).sort_index()
+    table = _named(table)
     fig, ax = plt.subplots(figsize=(9, 1.2 + 0.55 * len(table)))
     labels = [f"{row.doc_id}\n{row.source} (n={row.raw_chars:,} chars)" for row in table.itertuples()]
     left = [0.0] * len(table)
@@ -30,7 +87,8 @@ def plot_composition(table):
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("share of the raw file's characters")
-    ax.set_title("What each article is made of")
+    ax.set_title("What each article is made of" if len(table) == n_documents else
+                 f"What each article is made of (the {len(table)} largest of {n_documents:,} articles)")
     ax.grid(axis="y", visible=False)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.12 - 0.6 / len(table)), ncol=3, fontsize=8)
     return fig
@@ -38,6 +96,8 @@ def plot_composition(table):
 
 def plot_k_sweep(sweep, *, n_units, chosen_k=None):
     """One panel per criterion against k, one line per model; stability with ±1 sd error bars."""
+    if sweep.empty:
+        return None
     use_style()
     panels = [
         ("stability_mean", "stability_sd", "stability (matched top-10 Jaccard)"),
@@ -62,7 +122,10 @@ def plot_k_sweep(sweep, *, n_units, chosen_k=None):
 
 def plot_source_topic_heatmap(shares, labels):
     """Source × topic heatmap of paragraph shares, each cell annotated with share, count and interval."""
+    if shares.empty:
+        return None
     use_style()
+    shares = _named(shares)
     table = shares.pivot(index="source", columns="topic", values="share")
     fig, ax = plt.subplots(figsize=(2.2 + 1.6 * table.shape[1], 1.2 + 0.6 * table.shape[0]))
     image = ax.imshow(table.to_numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
@@ -86,6 +149,8 @@ def plot_source_topic_heatmap(shares, labels):
 
 def plot_topic_terms(model, labels, *, n=10):
     """A bar grid: each topic's top terms by weight, so a reader can read topics without the table."""
+    if model is None or model.k == 0:
+        return None
     use_style()
     k = model.k
     columns = min(k, 4)
@@ -114,6 +179,8 @@ VOICE_COLOURS = {"author": OKABE_ITO[0], "direct_quote": OKABE_ITO[1], "indirect
 def plot_method_evaluation(metrics):
     """Macro-F1 and F_avg per stance method: points with 95% intervals over pairs (thick) and
     over articles (thin)."""
+    if metrics.empty:
+        return None
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.5 + 0.45 * len(metrics)), sharey=True)
     y = range(len(metrics))
@@ -138,7 +205,10 @@ def plot_stance_by_source(table, target_labels):
     """Net stance (FAVOR − AGAINST) / n per source and target, author voice and quoted voices
     side by side; 95% cluster-bootstrap intervals where a cell has 3+ articles, open markers for
     descriptive-only cells, n beside every point."""
+    if table.empty:
+        return None
     use_style()
+    table = _named(table)
     targets = sorted(table["target_id"].unique())
     sources = sorted(table["source"].unique())
     columns = min(3, len(targets))
@@ -182,7 +252,10 @@ def plot_stance_by_source(table, target_labels):
 
 def plot_distinctive_terms(terms, *, n=8):
     """Top Fightin' Words terms per source (log-odds z-scores against the rest of the corpus)."""
+    if terms.empty:
+        return None
     use_style()
+    terms = _named(terms)
     sources = sorted(terms["source"].unique())
     columns = min(3, len(sources))
     rows = -(-len(sources) // columns)
@@ -204,7 +277,10 @@ def plot_distinctive_terms(terms, *, n=8):
 
 def plot_coverage_over_time(coverage):
     """Articles per month by source (stacked counts) and each source's share of the month."""
+    if coverage.empty:
+        return None
     use_style()
+    coverage = _named(coverage)
     counts = coverage.pivot_table(index="month", columns="source", values="articles", fill_value=0)
     shares = coverage.pivot_table(index="month", columns="source", values="share_paragraphs", fill_value=0)
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 3.8))
@@ -226,7 +302,10 @@ def plot_coverage_over_time(coverage):
 
 def plot_who_is_quoted(quoted, *, n=15):
     """The most quoted speakers: direct and indirect quotes, labelled with role and source."""
+    if quoted.empty:
+        return None
     use_style()
+    quoted = _named(quoted)
     top = quoted.assign(total=quoted["n_quotes"] + quoted["n_indirect"]).sort_values(
         ["total", "source", "speaker"], ascending=[False, True, True], kind="stable").head(n)
     labels = [f"{row.speaker}{f' ({row.role})' if row.role else ''} — {row.source}" for row in top.itertuples()]

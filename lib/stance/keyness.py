@@ -28,6 +28,7 @@ from lib.corpus.scripts import HAN
 from lib.errors import WorkbenchError
 
 KWIC_COLUMNS = ["doc_id", "para_idx", "sent_idx", "start", "end", "left", "term", "right"]
+TERM_COLUMNS = ["source", "term", "count_source", "count_rest", "docs_source", "log_odds", "z", "rank"]
 # A character of a non-Han word, as lib.corpus.segment's tokenizer reads words.
 _WORD = f"[^\\W_{HAN}]"
 
@@ -98,8 +99,36 @@ def fightin_words(tokens: pd.DataFrame, documents: pd.DataFrame, *, cap: int = 3
     table = table.sort_values(["source", "z", "uncapped", "term"],
                               ascending=[True, False, False, True], kind="stable")
     table["rank"] = table.groupby("source", sort=False).cumcount() + 1
-    return table.reset_index(drop=True)[["source", "term", "count_source", "count_rest",
-                                         "docs_source", "log_odds", "z", "rank"]]
+    return table.reset_index(drop=True)[TERM_COLUMNS]
+
+
+def distinctive_terms(tokens: pd.DataFrame, documents: pd.DataFrame, **options) -> pd.DataFrame:
+    """:func:`fightin_words`, or, when fewer than two sources have words or no word is used
+    ``min_count`` times, its table empty (same columns) with ``attrs['reason']``: one line saying
+    why and what would make it computable.
+
+    >>> tokens = pd.DataFrame({"doc_id": ["a"], "token": ["chip"], "is_stopword": False})
+    >>> table = distinctive_terms(tokens, pd.DataFrame({"doc_id": ["a"], "source": ["A"]}))
+    >>> list(table.columns) == TERM_COLUMNS, len(table), table.attrs["reason"][:43]
+    (True, 0, 'No distinctive terms: they compare sources,')
+    """
+    source = _sources(tokens, documents)
+    found = sorted(set(source[source.index.isin(tokens.loc[~tokens["is_stopword"].astype(bool), "doc_id"])]))
+    if len(found) >= 2:
+        table = fightin_words(tokens, documents, **options)
+        if table.empty:
+            table.attrs["reason"] = (f"No distinctive terms: {len(found)} sources have words, but no word "
+                                     f"is used {options.get('min_count', 5)} times in the sentences "
+                                     "compared; more articles would give some.")
+        return table
+    table = pd.DataFrame(columns=TERM_COLUMNS)
+    what = ("no article has words to count in the sentences compared" if not found else
+            f"every article with words has the source {found[0]!r}" if found[0] else
+            "no article's source is known")
+    table.attrs["reason"] = (f"No distinctive terms: they compare sources, and {what}. Name two or more "
+                             "sources (a sub-folder per source, or a manifest.csv: `make manifest "
+                             "CORPUS=folder` drafts one) to compute them.")
+    return table
 
 
 def kwic(term: str, sentences: pd.DataFrame, tokens: pd.DataFrame | None = None, *,
