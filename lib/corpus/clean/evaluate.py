@@ -189,15 +189,19 @@ def label_group(label: str) -> str:
 
 def per_kind(lines: pd.DataFrame) -> pd.DataFrame:
     """One row per label: lines, lines removed, characters, characters kept; chrome recall
-    (share of lines removed) for chrome labels, characters kept for kept labels."""
+    (share of lines removed) for chrome labels, characters kept for kept labels, and for those the
+    share of lines given the kind their label names (``kind_match``)."""
     lines = lines[lines["label"].map(label_group) != "other"].copy()
     lines["handled"] = lines["removed"] | (lines["label"].isin(AI_LABELS) & (lines["kind"] == "ai_generated"))
+    lines["kind_match"] = lines["kind"] == lines["label"]
     table = lines.groupby(["copy", "label"]).agg(
         lines=("chars", "size"), removed=("handled", "sum"), chars=("chars", "sum"),
-        removed_chars=("removed_chars", "sum")).reset_index()
+        removed_chars=("removed_chars", "sum"), kind_match=("kind_match", "mean")).reset_index()
     table["group"] = table["label"].map(label_group)
     table["share_removed"] = (table["removed"] / table["lines"]).round(3)
     table["chars_kept"] = (1 - table["removed_chars"] / table["chars"].clip(lower=1)).round(4)
+    # For text kinds: the share of lines kept with the kind the label names (heading -> heading, ...).
+    table["kind_match"] = table["kind_match"].round(3).where(table["group"] == "kept")
     return table.sort_values(["copy", "group", "label"], kind="stable").reset_index(drop=True)
 
 

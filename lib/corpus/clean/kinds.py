@@ -44,11 +44,11 @@ def label_ai_blocks(page: Page) -> None:
                 last_heading = pos
         elif line.ai_trailing:
             previous = next((p for p in range(pos - 1, -1, -1) if lines[p].kept), None)
-            if previous is None or previous == last_heading:
-                section, start = line.text, previous
-            elif SUMMARY_LABEL.match(line.text) and last_char(line.text) not in ".!?。！？":
+            if SUMMARY_LABEL.match(line.text) and last_char(line.text) not in ".!?。！？":
                 section, block_only, last_marker = line.text, True, pos
                 continue
+            if previous is None or previous == last_heading:
+                section, start = line.text, previous
             else:
                 section = ""
                 start = (last_marker + 1 if last_marker is not None
