@@ -157,14 +157,24 @@ TINY_FILES = 2000
 
 
 def write_tiny_files(folder, n=TINY_FILES):
-    """``n`` one-paragraph articles in four sub-folders (sources)."""
+    """``n`` one-paragraph news briefs in four sub-folders (sources), their words drawn from a few
+    hundred so that the vocabulary grows with the folder as a real one does."""
+    import random
+    rng = random.Random(0)
     subjects = ["Alibaba's Qwen models", "DeepSeek's prices", "US export controls on chips",
-                "Meta's Llama weights", "open-source AI", "the wheat harvest"]
+                "Meta's Llama weights", "open-source AI", "Tencent's chat app", "Huawei's chips",
+                "data centre spending", "the wheat harvest", "the port strike"]
+    words = ("analysts investors officials regulators engineers lawmakers traders farmers workers "
+             "shares prices costs rules licences weights models chips servers ports contracts "
+             "rose fell doubled slowed surged stalled widened narrowed improved weakened "
+             "sharply quietly again slightly unexpectedly steadily briefly finally "
+             "markets exports imports budgets profits wages margins demand supply output").split()
     for i in range(n):
         path = Path(folder) / f"site-{i % 4}" / f"{i:05d}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         subject = subjects[i % len(subjects)]
-        path.write_text(f"Note {i} on {subject}\n\nAnalysts said {subject} drew attention on day {i}.\n",
+        said = " ".join(rng.sample(words, 6))
+        path.write_text(f"Brief {i} on {subject}\n\nAnalysts said {subject} mattered: {said}.\n",
                         encoding="utf-8")
     return Path(folder)
 
@@ -190,10 +200,9 @@ def shape_runs(tmp_path_factory, pytestconfig):
         futures = {shape: pool.submit(run_shape, folder, root / "runs" / shape)
                    for shape, folder in folders.items()}
         done = {shape: future.result() for shape, future in futures.items()}
-    reporter = pytestconfig.pluginmanager.get_plugin("terminalreporter")
-    for shape, (result, seconds) in done.items():
-        line = f"shape {shape:13} {seconds:6.1f} s  exit {result.returncode}"
-        reporter.write_line(line) if reporter else print(line)
+    with pytestconfig.pluginmanager.getplugin("capturemanager").global_and_fixture_disabled():
+        for shape, (result, seconds) in done.items():
+            print(f"shape {shape:13} {seconds:6.1f} s  exit {result.returncode}")
     return {shape: (root / "runs" / shape, result) for shape, (result, _) in done.items()}
 
 

@@ -166,13 +166,14 @@ def summary(documents):
     '2 sources named for 2 of 3 files (1 from manifest, 1 from masthead)'
     """
     named = documents[documents["source"] != ""]
-    how = Counter(named["source_evidence"])
-    line = (f"{named['source'].nunique()} source{'s' if named['source'].nunique() != 1 else ''} "
-            f"named for {len(named)} of {len(documents)} files ("
-            + ", ".join(f"{how[evidence]} from {evidence}" for evidence in EVIDENCE if how[evidence]) + ")")
-    if not len(named):
-        line = f"sources unknown for all {len(documents)} files"
     missing = len(documents) - len(named)
+    if not len(named):
+        return f"sources unknown for all {len(documents)} files: {HOW_TO_NAME}"
+    how = Counter(named["source_evidence"])
+    n_sources = named["source"].nunique()
+    line = (f"{n_sources} source{'s' if n_sources != 1 else ''} named for {len(named)} of "
+            f"{len(documents)} files ("
+            + ", ".join(f"{how[evidence]} from {evidence}" for evidence in EVIDENCE if how[evidence]) + ")")
     if missing:
         line += f"; {missing} file{' has' if missing == 1 else 's have'} no known source: {HOW_TO_NAME}"
     return line
