@@ -53,6 +53,10 @@ def label_ai_blocks(page: Page) -> None:
                 section = ""
                 start = (last_marker + 1 if last_marker is not None
                          else last_heading if last_heading is not None else previous)
+                # Not back past page chrome removed between the text and the block (a byline, a player).
+                cut = next((p for p in range(previous, start - 1, -1)
+                            if not lines[p].kept and lines[p].joined is None and not lines[p].ai_trailing), None)
+                start = cut + 1 if cut is not None else start
             for other in lines[start or 0:pos]:
                 if other.kept and other is not page.headline and other.kind != "ai_generated":
                     other.kind, other.marker = "ai_generated", line.text

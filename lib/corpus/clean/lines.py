@@ -33,7 +33,8 @@ AI_HEADING = re.compile(
 AI_TRAILING = re.compile(
     r"^(?:(?:this|the) )?(?:(?:summary|digest|content|article|text|overview|section|answer)"
     r"(?: (?:was|is|has been))? )?(?:AI[- ]generated|generated (?:by|with|using) "
-    r"(?:AI|artificial intelligence)|machine[- ]generated|由\s?AI\s?生成|AI\s?生成)(?:$|[\s,.;:(（，。—–-])"
+    r"(?:AI|artificial intelligence)|machine[- ]generated|(?:本文|本摘要|摘要|以上内容)?由\s?AI\s?生成|AI\s?生成)"
+    r"(?:$|[\s,.;:(（，。：—–-])"
     r"|^summari[sz]ed (?:by|with|using) (?:\w+ ){0,2}AI\b", re.I)
 AI_TRANSLATION = re.compile(
     r"\btranslat(?:ed|ion)\b[^.]{0,60}?\b(?:using|by|with|via) (?:AI|artificial intelligence|"
@@ -52,6 +53,7 @@ TICKER_SENTENCE = re.compile(
 LABEL_PREFIX = re.compile(
     r"^(?P<label>(?-i:[A-Z][\w'-]*)(?: (?-i:[A-Z][\w'-]*|a|an|the|of|to|in|on|for|and|or|vs\.?)){1,4}):\s+(?=\S)")
 MAX_SITE_NAME_WORDS = 5
+MAX_CJK_NOTICE_CHARS = 80   # '本文由AI生成：' with the one-line summary it introduces
 MAX_RELATIVE_DATE_WORDS = 8
 
 
@@ -95,7 +97,7 @@ def match_line(page: Page, line: Line, front_matter: bool) -> None:
         note_translation(page, translation.group(), text)
         line.remove("furniture.ai_notice")
         return
-    if words <= MAX_HEADLINE_WORDS and AI_TRAILING.search(text):
+    if (words <= MAX_HEADLINE_WORDS or len(text) <= MAX_CJK_NOTICE_CHARS) and AI_TRAILING.search(text):
         page.note(page.ai_markers, text)
         line.ai_trailing = True
         line.remove("furniture.ai_notice")
