@@ -27,8 +27,10 @@ def label_ai_blocks(page: Page) -> None:
     AI', 'Summarised by ... AI', no end punctuation) for the block under it, up to the next line removed by
     another rule; a notice after text closes the block above it, back to the previous AI marker
     (or the previous heading, or else one paragraph)."""
-    section, last_marker, last_heading, block_only = "", None, None, False
     lines = page.lines
+    if not any(line.ai_heading or line.ai_trailing for line in lines):
+        return   # most pages mark nothing as AI output
+    section, last_marker, last_heading, block_only = "", None, None, False
     for pos, line in enumerate(lines):
         if not line.kept and not line.ai_trailing and block_only and line.joined is None:
             section, block_only = "", False

@@ -69,8 +69,10 @@ def remove_truncated_copies(page: Page) -> None:
     lines = [line for line in page.kept() if line is not page.headline]
     everything = "\n".join(line.key for line in lines)
     for line in lines:
-        core = _LEAD_LABEL.sub("", _ELLIPSIS.sub("", line.key))
         cut_short = line.text.endswith(("...", "…"))
+        core = _ELLIPSIS.sub("", line.key) if cut_short else line.key
+        if ":" in core[:14] or "：" in core[:14]:   # the substitutions only where they can apply
+            core = _LEAD_LABEL.sub("", core)
         if len(core) < MIN_TRUNCATED_CHARS or (not cut_short and everything.count(core) < 2):
             continue
         for other in lines:
