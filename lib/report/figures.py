@@ -9,6 +9,7 @@ in the metadata); every table to ``data/tables/NN-name.csv`` (stable float forma
 >>> save_figure(fig, "00-example")  # doctest: +SKIP
 """
 import importlib.util
+import logging
 from pathlib import Path
 
 import matplotlib
@@ -32,6 +33,8 @@ def use_style():
     cjk = cjk_font()
     if cjk:
         plt.rcParams["font.family"] = ["DejaVu Sans", cjk]
+        # the CJK font has no bold face: bold titles fall back to its regular weight, said once
+        logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 
 
 def cjk_font() -> str | None:
