@@ -18,6 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from lib.paths import FIGURES_DIR
+from lib.explore.scatter import jittered
 from lib.report.figures import OKABE_ITO
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
@@ -91,8 +92,9 @@ def term_scatter_html(terms: pd.DataFrame, group_label: str, name: str, *, folde
     limit = max(float(terms["z"].abs().max()) if len(terms) else 2.0, 2.0)
     custom = terms[["term", "count_group", "count_rest", "docs_group", "context_1", "context_2"]]
     custom = custom.assign(context_1=custom["context_1"].map(_wrap), context_2=custom["context_2"].map(_wrap))
+    x, y = jittered(terms)
     fig = go.Figure(go.Scatter(
-        x=terms["x_rest"].round(4).tolist(), y=terms["y_group"].round(4).tolist(), mode="markers",
+        x=x.tolist(), y=y.tolist(), mode="markers",
         marker={"color": terms["z"].round(3).tolist(), "colorscale": "RdBu", "reversescale": True,
                 "cmin": -limit, "cmax": limit, "size": 7, "opacity": 0.8,
                 "colorbar": {"title": {"text": "z"}}},
@@ -143,24 +145,31 @@ def query_trends_html(trends: pd.DataFrame, lines: pd.DataFrame, name: str, *, n
     over_time = len(months) >= 2
     rows = trends[trends["month"].isin(months)] if over_time else trends[trends["month"] == "all"]
     fig = go.Figure()
-    for i, ((query, source), cell) in enumerate(rows.groupby(["query", "source"], sort=True)):
-        x = cell["month"].tolist() if over_time else [f"{query} · {source}"]
+    queries = list(dict.fromkeys(rows["query"]))
+    sources = sorted(rows["source"].unique())
+    named = set()
+    hover = ("<b>{query}</b> · {source}<br>%{{x}}: %{{y:.2f}} per 1,000 words<br>%{{customdata[0]}} uses in "
+             "%{{customdata[1]:,}} words<br>in %{{customdata[2]}} of %{{customdata[3]}} articles<extra></extra>")
+    for (query, source), cell in rows.groupby(["query", "source"], sort=False):
         error = {"type": "data", "symmetric": False,
                  "array": (cell["per_1000_high"] - cell["per_1000"]).round(3).fillna(0).tolist(),
                  "arrayminus": (cell["per_1000"] - cell["per_1000_low"]).round(3).fillna(0).tolist()}
-        custom = cell[["hits", "n_words", "articles_with", "n_articles"]].values.tolist()
-        trace = go.Scatter if over_time else go.Bar
-        style = {"mode": "lines+markers"} if over_time else {}
-        fig.add_trace(trace(x=x, y=cell["per_1000"].round(3).fillna(0).tolist(), error_y=error,
-                            name=f"{query} · {source}", customdata=custom,
-                            marker={"color": OKABE_ITO[i % len(OKABE_ITO)]},
-                            hovertemplate=(f"<b>{html.escape(query)}</b> · {html.escape(source)}<br>%{{x}}: "
-                                           "%{y:.2f} per 1,000 words<br>%{customdata[0]} uses in "
-                                           "%{customdata[1]:,} words<br>in %{customdata[2]} of "
-                                           "%{customdata[3]} articles<extra></extra>"), **style))
-    fig.update_layout(template="plotly_white", height=520, margin={"l": 60, "r": 20, "t": 30, "b": 120},
-                      yaxis_title="uses per 1,000 words (95% interval by article bootstrap)",
-                      xaxis_title="month" if over_time else "", legend={"orientation": "h", "y": -0.3},
+        common = {"y": cell["per_1000"].round(3).fillna(0).tolist(), "error_y": error,
+                  "customdata": cell[["hits", "n_words", "articles_with", "n_articles"]].values.tolist(),
+                  "hovertemplate": hover.format(query=html.escape(query), source=html.escape(source))}
+        if over_time:  # a colour per source, a dash per query
+            fig.add_trace(go.Scatter(x=cell["month"].tolist(), mode="lines+markers", name=f"{query} · {source}",
+                                     line={"color": OKABE_ITO[sources.index(source) % len(OKABE_ITO)],
+                                           "dash": ["solid", "dash", "dot", "dashdot"][queries.index(query) % 4]},
+                                     **common))
+        else:  # bars grouped by source, a colour per query, named once in the legend
+            fig.add_trace(go.Bar(x=[source], name=query, legendgroup=query, showlegend=query not in named,
+                                 marker={"color": OKABE_ITO[queries.index(query) % len(OKABE_ITO)]}, **common))
+            named.add(query)
+    fig.update_layout(template="plotly_white", height=520, margin={"l": 60, "r": 20, "t": 30, "b": 80},
+                      barmode="group", yaxis_title="uses per 1,000 words (95% interval)",
+                      xaxis_title="month" if over_time else "all months, by source",
+                      legend={"orientation": "h", "y": -0.25},
                       font={"family": "system-ui, Noto Sans CJK SC, sans-serif"})
     shown = trends.round({c: 3 for c in ("per_1000", "per_1000_low", "per_1000_high", "share_articles",
                                          "share_low", "share_high")})

@@ -4,7 +4,9 @@ Each word is placed by how frequent it is in the group (y) and in the rest (x), 
 percentile (1 = the most frequent word of that side, 0 = the rarest), so the words both sides use
 sit top right, the group's own words top left, the rest's bottom right. The colour is the word's
 Fightin' Words z (lib.stance.keyness.fightin_words, group against rest: above about 2 is more than
-noise). Each word carries two keyword-in-context lines, from the group's articles first.
+noise). Each word carries two keyword-in-context lines, from the group's articles first. In a
+small corpus many words share a count and so a rank: the plots jitter them slightly (a fixed
+jitter, the same on every run); the table keeps the exact ranks.
 
 >>> terms = term_scatter(texts, ["Caixin"])                      # doctest: +SKIP
 >>> fig = plot_term_scatter(terms, "Caixin")                     # doctest: +SKIP
@@ -103,16 +105,25 @@ def plot_term_scatter(terms: pd.DataFrame, group_label: str, *, n_labels: int = 
     use_style()
     fig, ax = plt.subplots(figsize=(8, 7))
     limit = max(float(np.abs(terms["z"]).max()), 2.0)
-    points = ax.scatter(terms["x_rest"], terms["y_group"], c=terms["z"], cmap="RdBu_r", vmin=-limit,
+    x, y = jittered(terms)
+    points = ax.scatter(x, y, c=terms["z"], cmap="RdBu_r", vmin=-limit,
                         vmax=limit, s=14, alpha=0.8, linewidths=0)
-    for row in pd.concat([terms.head(n_labels), terms.tail(n_labels)]).drop_duplicates("term").itertuples():
-        ax.annotate(row.term, (row.x_rest, row.y_group), fontsize=8, xytext=(3, 2), textcoords="offset points")
+    for i in sorted(set(range(min(n_labels, len(terms)))) | set(range(max(len(terms) - n_labels, 0), len(terms)))):
+        ax.annotate(terms["term"].iloc[i], (x[i], y[i]), fontsize=8, xytext=(3, 2), textcoords="offset points")
     ax.set_xlabel("frequency rank in the rest (1 = most frequent)")
     ax.set_ylabel(f"frequency rank in {group_label} (1 = most frequent)")
     ax.set_title(f"{group_label} against the rest: {len(terms):,} words")
     fig.colorbar(points, ax=ax, label="Fightin' Words z (red: more in the group)")
     fig.tight_layout()
     return fig
+
+
+def jittered(terms: pd.DataFrame, *, spread: float = 0.012, seed: int = 0):
+    """x_rest and y_group with a small fixed jitter (same on every run), so that words with the
+    same counts, which share a rank in a small corpus, do not hide one another."""
+    rng = np.random.default_rng(seed)
+    noise = rng.uniform(-spread, spread, size=(2, len(terms)))
+    return (terms["x_rest"].to_numpy() + noise[0]).round(4), (terms["y_group"].to_numpy() + noise[1]).round(4)
 
 
 def check_group(sentences: pd.DataFrame, group) -> None:

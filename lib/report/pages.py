@@ -10,7 +10,9 @@ none, the first sentence of the markdown just before the call). The pages work o
 
 A rerun on the same notebooks and files writes the same bytes. ``make report`` runs this module;
 ``make figures`` calls it at the end, and a run on another folder gets its own report in
-``data/runs/<name>/report/``.
+``data/runs/<name>/report/``. A figure with an interactive version (``NN-name.html`` beside its
+PNG, one self-contained offline file: notebook 05's query trends and term scatter) gets a link
+to it and, on request, the file embedded in the index.
 
 >>> build_report()  # doctest: +SKIP
 PosixPath('/…/data/report/index.html')
@@ -85,6 +87,7 @@ INDEX_HTML = """\
   figure { margin: 0; border: 1px solid #ddd; border-radius: 4px; padding: 0.5rem; background: #fff; }
   figure img { width: 100%; height: auto; display: block; }
   figcaption { font-size: 0.9rem; margin-top: 0.4rem; }
+  figure iframe { width: 100%; height: 720px; border: 1px solid #ddd; margin-top: 0.4rem; }
   table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin-top: 0.8rem; }
   th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid #eee; }
   th { border-bottom: 1px solid #bbb; }
@@ -108,7 +111,10 @@ without code; below each are the figures and tables it wrote, with the question 
 {% for item in notebook.figures %}
 <figure>
 <a href="{{ item.href }}"><img src="{{ item.href }}" alt="{{ item.section }}" loading="lazy"></a>
-<figcaption><span class="name">{{ item.name }}</span><br>{{ item.caption | inline }}</figcaption>
+<figcaption><span class="name">{{ item.name }}</span><br>{{ item.caption | inline }}
+{% if item.interactive %}<br><a class="interactive" href="{{ item.interactive }}">Interactive version</a> (one offline HTML file, {{ item.interactive_size }})
+<details><summary>Show it here</summary><iframe src="{{ item.interactive }}" loading="lazy" title="{{ item.name }}, interactive"></iframe></details>{% endif %}
+</figcaption>
 </figure>
 {% endfor %}
 </div>
@@ -305,10 +311,23 @@ def _items(files, claims, report_dir):
         item = {"name": file.name, "href": Path(os.path.relpath(file, report_dir)).as_posix(),
                 "section": "" if claim is None else claim["section"], "caption": caption}
         if file.suffix == ".png":
-            figures.append(item)
+            figures.append({**item, **_interactive(file, report_dir)})
         else:
             tables.append({**item, "shape": _table_shape(file)})
     return {"figures": figures, "tables": tables}
+
+
+def _interactive(png, report_dir):
+    """The interactive version of a figure: ``NN-name.html`` beside ``NN-name.png`` (written by
+    lib.explore.offline, self-contained and offline), as a link and an embedded frame."""
+    page = png.with_suffix(".html")
+    if not page.is_file():
+        return {"interactive": ""}
+    if external := external_resources(page.read_text(encoding="utf-8")):
+        raise WorkbenchError(f"{page.name} would load {', '.join(sorted(set(external)))} from the web; "
+                             "the report must work offline")
+    return {"interactive": Path(os.path.relpath(page, report_dir)).as_posix(),
+            "interactive_size": f"{page.stat().st_size / 1e6:.1f} MB"}
 
 
 def _caption(section, question):
