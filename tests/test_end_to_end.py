@@ -6,6 +6,7 @@ not empty and agree with each other and with the corpus. Skip with ``pytest -m "
 import csv
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,6 +22,7 @@ from lib.report.runner import notebook_paths
 pytestmark = pytest.mark.slow
 
 MINI = ROOT / "tests" / "fixtures" / "mini_corpus"
+MINI_LABELS = ROOT / "tests" / "fixtures" / "mini_corpus_labels"   # two coders' labelling sheets
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 
 
@@ -38,6 +40,7 @@ def read_csv(path):
 def run(tmp_path_factory):
     """Run every notebook on the mini corpus into a fresh run folder; return (folder, process)."""
     folder = tmp_path_factory.mktemp("runs") / "mini"
+    shutil.copytree(MINI_LABELS, folder / "labelling")   # as a user saves filled sheets there
     before = fingerprint(MINI)
     result = subprocess.run([sys.executable, "-m", "lib.report.runner", "--corpus", str(MINI.relative_to(ROOT)),
                              "--output", str(folder), "--no-progress"],
@@ -155,7 +158,7 @@ SHAPES = ["flat", "one_source", "one_article", "two_articles", "no_dates", "no_t
           "ai_generated", "tiny_files"]
 SHAPES_DIR = ROOT / "tests" / "fixtures" / "shapes"
 SHAPE_WORKERS = 2          # the runs are single-threaded; more than the machine's cores only thrashes
-TINY_FILES = 2000
+TINY_FILES = 1000       # 2,000 took 02's k sweep past the 600 s cell timeout on 2 shared cores
 
 
 def write_tiny_files(folder, n=TINY_FILES):
@@ -244,3 +247,12 @@ def test_a_kernel_that_cannot_start_is_one_line_saying_what_to_check(tmp_path):
     with pytest.raises(KernelStartError, match="could not start.*loopback") as raised:
         run_notebook(notebook_paths()[0], output=tmp_path / "out.ipynb", kernel_name="no-such-kernel")
     assert "\n" not in str(raised.value)
+
+
+def test_the_labelling_loop_used_both_coders_sheets(run):
+    notebook = nbformat.read(run[0] / "notebooks" / "03-stance.ipynb", as_version=4)
+    text = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
+    assert "labelled so far in 2 sheet(s)" in text
+    assert "evaluated on your" in text and "written + yours" in text
+    shares = read_csv(run[0] / "tables" / "03-adjusted-shares.csv")
+    assert shares and all(float(row["adjusted_low"]) <= float(row["adjusted_high"]) for row in shares)
