@@ -21,6 +21,7 @@ def no_network(monkeypatch, request):
         monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the test ids
 def pytest_collection_modifyitems(items):
     """Groups for ``pytest -n 2 --dist loadgroup`` (make test): one per test file, so a
     module-scoped fixture (the end-to-end run, the Dask cluster) is set up once, and one for all
