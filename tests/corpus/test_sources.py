@@ -1,7 +1,6 @@
 """Sources told apart without a manifest: each kind of evidence, unknown sources, the draft manifest."""
 from pathlib import Path
 
-
 from lib.corpus import sources
 from lib.corpus.load import read_folder
 
