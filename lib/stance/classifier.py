@@ -137,15 +137,18 @@ class StanceClassifier:
                          name="label", dtype=object)
 
 
-def fit_classifier(train: pd.DataFrame, *, seed: int = 0, c: float = C) -> StanceClassifier:
+def fit_classifier(train: pd.DataFrame, *, seed: int = 0, c: float = C,
+                   features: pd.DataFrame | None = None) -> StanceClassifier:
     """Fit the classifier on labelled pairs (sentence, target_id, label; voice if known).
 
-    Every label must occur at least :data:`CALIBRATION_FOLDS` times (the calibration folds)."""
+    Every label must occur at least :data:`CALIBRATION_FOLDS` times (the calibration folds).
+    ``features``: :func:`pair_features` of ``train`` (same index) when already at hand, so that
+    cross-validation computes them once rather than once per fold."""
     counts = train["label"].value_counts()
     if set(counts.index) != set(LABELS) or counts.min() < CALIBRATION_FOLDS:
         raise ValueError(f"the classifier needs every label of {LABELS} at least "
                          f"{CALIBRATION_FOLDS} times; got {counts.to_dict()}")
-    features = pair_features(train)
+    features = pair_features(train) if features is None else features.loc[train.index]
     vectorisers = {
         "masked:words": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
                                         token_pattern=r"(?u)\b\w+\b"),

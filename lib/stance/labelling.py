@@ -26,7 +26,7 @@ import pandas as pd
 
 from lib.errors import WorkbenchError
 from lib.stance.agreement import agreement
-from lib.stance.classifier import fit_classifier
+from lib.stance.classifier import fit_classifier, pair_features
 from lib.stance.methods import LABELS, cross_validate
 
 SHEET_COLUMNS = ["pair_id", "doc_id", "para_idx", "sent_idx", "source", "target_id",
@@ -145,18 +145,27 @@ def resolved_labels(labels: pd.DataFrame) -> pd.DataFrame:
 
 
 def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_splits: int = 5,
-                         n_repeats: int = 1, seed: int = 0, n_boot: int = 1000):
+                         n_repeats: int = 1, seed: int = 0, n_boot: int = 1000, model=None):
     """Grouped cross-validation on your labels: each fold trains the classifier on the written
     set plus your labels of the other articles and labels the held-out articles; the written
-    set alone ('written only') is scored on the same folds. Returns cross_validate's
-    ``(metrics, confusion, predictions)``."""
-    def with_yours(train, test, seed=0):
-        return fit_classifier(pd.concat([written, train], ignore_index=True), seed=seed).predict(test)
+    set alone ('written only': ``model`` if given, the classifier already fitted on ``written``)
+    is scored on the same folds. Returns cross_validate's ``(metrics, confusion, predictions)``."""
+    labelled = labelled.reset_index(drop=True)
+    written = written.reset_index(drop=True)
+    both = pd.concat([written, labelled], ignore_index=True)
+    features = pair_features(both)            # once, not once per fold
+    offset = len(written)
 
-    def written_only(train, test, seed=0, model=[]):
-        if not model:
-            model.append(fit_classifier(written, seed=seed))
-        return model[0].predict(test)
+    def with_yours(train, test, seed=0):
+        rows = both.iloc[[*range(offset), *(offset + train.index)]]
+        return fit_classifier(rows, seed=seed, features=features).predict(test)
+
+    fitted = [model] if model is not None else []
+
+    def written_only(train, test, seed=0):
+        if not fitted:
+            fitted.append(fit_classifier(both.iloc[:offset], seed=seed, features=features))
+        return fitted[0].predict(test)
 
     methods = {"written only": written_only, "written + yours": with_yours}
     return cross_validate(labelled, methods, n_splits=n_splits, n_repeats=n_repeats, seed=seed,
