@@ -38,7 +38,7 @@ from lib.errors import WorkbenchError
 from lib.paths import DATA_DIR, OUTPUT_DIR, ROOT, RUNS_DIR
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
-SAVERS = {"save_figure": "figure", "save_table": "table"}
+SAVERS = {"save_figure": "figure", "save_or_say": "figure", "save_table": "table"}
 OUTPUT_COLUMNS = ["notebook", "cell", "kind", "pattern", "section", "question"]
 MAX_CAPTION = 160
 # The attribute through which each tag would load something; <a href> is a plain link, not a load.
