@@ -19,7 +19,7 @@ RUN ?=
 RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)")
 # make test on two pytest-xdist workers, one per core; conftest.py groups the tests by file and
 # keeps the notebooks together, in order, in one worker.
-TEST_WORKERS := -n 2 --dist loadgroup
+TEST_WORKERS := -n 2 --dist loadfile
 
 .PHONY: help install figures manifest report test test-fast test-shapes bench lab clean-data
 

@@ -6,6 +6,11 @@ from collections import defaultdict
 
 import pytest
 
+try:  # pytest-xdist, for make test's two workers
+    from xdist.scheduler import LoadFileScheduling
+except ImportError:
+    LoadFileScheduling = None
+
 logging.getLogger("jieba").setLevel(logging.ERROR)
 
 SLOWEST_SHOWN = 15  # files listed by name in the summary; the rest are summed on one line
@@ -21,15 +26,22 @@ def no_network(monkeypatch, request):
         monkeypatch.setattr(socket.socket, "connect", refuse)
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the groups into the test ids
-def pytest_collection_modifyitems(items):
-    """Groups for ``pytest -n 2 --dist loadgroup`` (make test): one per test file, so a
-    module-scoped fixture (the end-to-end run, the Dask cluster) is set up once, and one for all
-    the notebooks, so nbval runs them in order in one worker: 04-charts reads the tables that 01
-    to 03 rewrite in place, and must not read one half-written by another worker."""
-    for item in items:
-        path = item.nodeid.split("::")[0]
-        item.add_marker(pytest.mark.xdist_group("notebooks" if path.startswith("notebooks/") else path))
+if LoadFileScheduling is not None:
+    class NotebooksTogether(LoadFileScheduling):
+        """``--dist loadfile`` with every notebook in one unit: nbval runs them in order in one
+        worker, as 04-charts reads the tables that 01 to 03 rewrite in place (and the first
+        notebook to run on a cold cache builds data/processed/ for the others)."""
+
+        def _split_scope(self, nodeid):
+            path = super()._split_scope(nodeid)
+            return "notebooks" if path.startswith("notebooks/") else path
+
+    def pytest_xdist_make_scheduler(config, log):
+        """make test runs ``pytest -n 2 --dist loadfile``: each test file in one worker (so a
+        module-scoped fixture such as the end-to-end run is set up once), the notebooks together."""
+        if config.getvalue("dist") == "loadfile":
+            return NotebooksTogether(config, log)
+        return None
 
 
 def pytest_terminal_summary(terminalreporter):
