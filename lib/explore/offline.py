@@ -147,25 +147,27 @@ def query_trends_html(trends: pd.DataFrame, lines: pd.DataFrame, name: str, *, n
     fig = go.Figure()
     queries = list(dict.fromkeys(rows["query"]))
     sources = sorted(rows["source"].unique())
-    named = set()
     hover = ("<b>{query}</b> · {source}<br>%{{x}}: %{{y:.2f}} per 1,000 words<br>%{{customdata[0]}} uses in "
              "%{{customdata[1]:,}} words<br>in %{{customdata[2]}} of %{{customdata[3]}} articles<extra></extra>")
-    for (query, source), cell in rows.groupby(["query", "source"], sort=False):
-        error = {"type": "data", "symmetric": False,
+    keys = ["query", "source"] if over_time else ["query"]
+    for key, cell in rows.groupby(keys, sort=False):
+        query, source = (key[0], key[1]) if over_time else (key[0], "")
+        error = {"type": "data", "symmetric": False, "visible": bool(cell["per_1000_low"].notna().any()),
                  "array": (cell["per_1000_high"] - cell["per_1000"]).round(3).fillna(0).tolist(),
                  "arrayminus": (cell["per_1000"] - cell["per_1000_low"]).round(3).fillna(0).tolist()}
         common = {"y": cell["per_1000"].round(3).fillna(0).tolist(), "error_y": error,
-                  "customdata": cell[["hits", "n_words", "articles_with", "n_articles"]].values.tolist(),
-                  "hovertemplate": hover.format(query=html.escape(query), source=html.escape(source))}
+                  "customdata": cell[["hits", "n_words", "articles_with", "n_articles"]].values.tolist()}
         if over_time:  # a colour per source, a dash per query
             fig.add_trace(go.Scatter(x=cell["month"].tolist(), mode="lines+markers", name=f"{query} · {source}",
                                      line={"color": OKABE_ITO[sources.index(source) % len(OKABE_ITO)],
                                            "dash": ["solid", "dash", "dot", "dashdot"][queries.index(query) % 4]},
+                                     hovertemplate=hover.format(query=html.escape(query), source=html.escape(source)),
                                      **common))
-        else:  # bars grouped by source, a colour per query, named once in the legend
-            fig.add_trace(go.Bar(x=[source], name=query, legendgroup=query, showlegend=query not in named,
-                                 marker={"color": OKABE_ITO[queries.index(query) % len(OKABE_ITO)]}, **common))
-            named.add(query)
+        else:  # bars grouped by source, a colour per query
+            fig.add_trace(go.Bar(x=cell["source"].tolist(), name=query,
+                                 marker={"color": OKABE_ITO[queries.index(query) % len(OKABE_ITO)]},
+                                 hovertemplate=hover.format(query=html.escape(query), source="%{x}").replace(
+                                     "<br>%{x}:", "<br>all months:"), **common))
     fig.update_layout(template="plotly_white", height=520, margin={"l": 60, "r": 20, "t": 30, "b": 80},
                       barmode="group", yaxis_title="uses per 1,000 words (95% interval)",
                       xaxis_title="month" if over_time else "all months, by source",

@@ -130,6 +130,10 @@ def plot_query_trends(trends: pd.DataFrame):
             ax.set_yticks(range(len(pooled)), [f"{s} (n={n})" for s, n in zip(pooled["source"], pooled["n_articles"])],
                           fontsize=8)
             ax.invert_yaxis()
+            if not pooled["hits"].any():
+                ax.text(0.5, 0.5, f"no use of “{query}” in these articles", transform=ax.transAxes,
+                        ha="center", va="center", color="#555")
+                ax.set_xticks([])
         ax.set_title(f"“{query}”: uses per 1,000 words" + ("" if len(months) >= 2 else ", all months"), fontsize=10)
     fig.tight_layout()
     return fig

@@ -97,7 +97,7 @@ def _contexts(sentences, in_group, terms):
     return found
 
 
-def plot_term_scatter(terms: pd.DataFrame, group_label: str, *, n_labels: int = 12):
+def plot_term_scatter(terms: pd.DataFrame, group_label: str, *, n_labels: int = 6):
     """The scatter as a static matplotlib figure (for papers), the ``n_labels`` most distinctive
     words of each side named; None when ``terms`` is empty."""
     if terms.empty:
@@ -108,8 +108,12 @@ def plot_term_scatter(terms: pd.DataFrame, group_label: str, *, n_labels: int = 
     x, y = jittered(terms)
     points = ax.scatter(x, y, c=terms["z"], cmap="RdBu_r", vmin=-limit,
                         vmax=limit, s=14, alpha=0.8, linewidths=0)
-    for i in sorted(set(range(min(n_labels, len(terms)))) | set(range(max(len(terms) - n_labels, 0), len(terms)))):
-        ax.annotate(terms["term"].iloc[i], (x[i], y[i]), fontsize=8, xytext=(3, 2), textcoords="offset points")
+    # Name the most distinctive words of each side, one per position (tied words share one).
+    spots = terms.assign(_spot=list(zip(terms["x_rest"], terms["y_group"])), _i=range(len(terms)))
+    named = pd.concat([spots.drop_duplicates("_spot").head(n_labels),
+                       spots.iloc[::-1].drop_duplicates("_spot").head(n_labels)]).drop_duplicates("_i")
+    for i, term in zip(named["_i"], named["term"]):
+        ax.annotate(term, (x[i], y[i]), fontsize=8, xytext=(3, 2), textcoords="offset points")
     ax.set_xlabel("frequency rank in the rest (1 = most frequent)")
     ax.set_ylabel(f"frequency rank in {group_label} (1 = most frequent)")
     ax.set_title(f"{group_label} against the rest: {len(terms):,} words")
