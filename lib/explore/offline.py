@@ -98,6 +98,7 @@ def term_scatter_html(terms: pd.DataFrame, group_label: str, name: str, *, folde
         marker={"color": terms["z"].round(3).tolist(), "colorscale": "RdBu", "reversescale": True,
                 "cmin": -limit, "cmax": limit, "size": 7, "opacity": 0.8,
                 "colorbar": {"title": {"text": "z"}}},
+        selected={"marker": {"size": 16}}, unselected={"marker": {"opacity": 0.25}},
         customdata=custom.values.tolist(), hovertemplate=hover, name="words"))
     fig.update_layout(template="plotly_white", height=640, margin={"l": 60, "r": 20, "t": 30, "b": 50},
                       xaxis_title="frequency rank in the rest (1 = most frequent)",
