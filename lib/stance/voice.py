@@ -41,7 +41,6 @@ from typing import NamedTuple
 
 import jieba
 import pandas as pd
-from jieba import posseg
 
 from lib.corpus.scripts import HAN
 from lib.errors import WorkbenchError
@@ -742,6 +741,7 @@ def _chinese_speaker(who: str) -> _Speaker | None:
     titled = _ZH_WITH_TITLE.search(who)
     if titled:
         return _Speaker(titled["name"], titled["role"][-12:], "named")
+    from jieba import posseg   # its tagger loads in 1-2 s: only when a Chinese speaker is parsed
     words = posseg.lcut(who)
     while words and words[0].flag[0] in _ZH_LEADING_TAGS:
         words.pop(0)
