@@ -318,7 +318,8 @@ def _load_file(path, shown, size, max_bytes, problems):
         "doc_id": os.path.splitext(shown)[0], "path": shown, "format": file_format,
         "sha256": hashlib.sha256(data).hexdigest(), "n_bytes": len(data), "encoding": encoding,
         "encoding_confidence": confidence, "raw_text": text, "raw_chars": len(text),
-        "inferred": metadata, "source_evidence": evidence, "duplicate_of": "", "status": "ok",
+        "inferred": metadata, "source_evidence": evidence, "source_hints": sources.hints(shown, text),
+        "duplicate_of": "", "status": "ok",
     }
 
 

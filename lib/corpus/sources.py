@@ -13,6 +13,7 @@ writes what was inferred as a draft ``manifest.csv`` to correct and copy beside 
 'Reuters'
 """
 import argparse
+import hashlib
 import os
 import re
 import sys
@@ -119,33 +120,48 @@ def masthead_candidates(text):
     return found
 
 
+def hints(path, text):
+    """What one file's name and text say about its source, small enough to travel without the
+    text (lib.scale.stream drops raw_text before the corpus-level step): the site in the file
+    name, the site of a URL line, a credit, and each masthead candidate with a digest of the
+    text around it (two copies of one article give the same digest).
+
+    >>> hints("a.txt", "Morning Ledger\\n\\nStory\\n\\nSource: Pacific Wire")["credit line"]
+    'Pacific Wire'
+    """
+    return {
+        "file name": from_file_name(path), "url in text": from_url_line(text),
+        "credit line": from_credit(text),
+        "mastheads": {name: hashlib.sha256("".join(text.replace(name, "").split())[:500].encode()).hexdigest()[:16]
+                      for name in masthead_candidates(text)},
+    }
+
+
 def infer_sources(documents):
     """Fill ``source`` and ``source_evidence`` of the documents (dicts, as lib.corpus.load builds
     them) that have no source yet; return problem rows for those still without one.
 
-    Goes in: dicts with path, raw_text, source ('' when unknown), source_inferred and
-    source_evidence. Mastheads are lines shared by at least MASTHEAD_MIN_FILES different articles
-    that have no source otherwise (a headline shared by two copies of one article is not one). Names that only differ in case, spacing or a domain ending ('SCMP',
+    Goes in: dicts with path, source ('' when unknown), source_inferred, source_evidence and
+    source_hints (from :func:`hints`). Mastheads are lines shared by at least MASTHEAD_MIN_FILES
+    different articles that have no source otherwise (a headline shared by two copies of one
+    article is not one). Names that only differ in case, spacing or a domain ending ('SCMP',
     'scmp.com') are then given one spelling, the most common.
     """
     unknown = [document for document in documents if not document["source"]]
     for document in unknown:
-        for evidence, found in (("file name", from_file_name(document["path"])),
-                                ("url in text", from_url_line(document["raw_text"]))):
-            if found:
-                document["source"], document["source_evidence"] = found, evidence
+        for evidence in ("file name", "url in text"):
+            if document["source_hints"][evidence]:
+                document["source"], document["source_evidence"] = document["source_hints"][evidence], evidence
                 break
     still = [document for document in unknown if not document["source"]]
-    candidates = {document["path"]: masthead_candidates(document["raw_text"]) for document in still}
     articles = {}
     for document in still:
-        for name in set(candidates[document["path"]]):
-            rest = "".join(document["raw_text"].replace(name, "").split())[:500]
-            articles.setdefault(name, set()).add(rest)
-    shared = {name: len(rests) for name, rests in articles.items()}
+        for name, digest in document["source_hints"]["mastheads"].items():
+            articles.setdefault(name, set()).add(digest)
+    shared = {name: len(digests) for name, digests in articles.items()}
     for document in still:
-        names = [name for name in candidates[document["path"]] if shared[name] >= MASTHEAD_MIN_FILES]
-        credit = from_credit(document["raw_text"])
+        names = [name for name in document["source_hints"]["mastheads"] if shared[name] >= MASTHEAD_MIN_FILES]
+        credit = document["source_hints"]["credit line"]
         if names:
             document["source"] = max(names, key=lambda name: (shared[name], -names.index(name)))
             document["source_evidence"] = "masthead"
