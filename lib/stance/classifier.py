@@ -138,18 +138,32 @@ class StanceClassifier:
 
 
 def fit_classifier(train: pd.DataFrame, *, seed: int = 0, c: float = C,
-                   features: pd.DataFrame | None = None) -> StanceClassifier:
+                   features: pd.DataFrame | None = None,
+                   vectorisers: dict | None = None) -> StanceClassifier:
     """Fit the classifier on labelled pairs (sentence, target_id, label; voice if known).
 
     Every label must occur at least :data:`CALIBRATION_FOLDS` times (the calibration folds).
     ``features``: :func:`pair_features` of ``train`` (same index) when already at hand, so that
-    cross-validation computes them once rather than once per fold."""
+    cross-validation computes them once rather than once per fold; ``vectorisers``: already
+    fitted ones to reuse (a retrain on more labels keeps the vocabulary it was given)."""
     counts = train["label"].value_counts()
     if set(counts.index) != set(LABELS) or counts.min() < CALIBRATION_FOLDS:
         raise ValueError(f"the classifier needs every label of {LABELS} at least "
                          f"{CALIBRATION_FOLDS} times; got {counts.to_dict()}")
     features = pair_features(train) if features is None else features.loc[train.index]
-    vectorisers = {
+    if vectorisers is None:
+        vectorisers = new_vectorisers()
+        for name, vectoriser in vectorisers.items():
+            vectoriser.fit(features[name.split(":")[0]])
+    classifier = StanceClassifier(vectorisers, None)
+    classifier.model = fit_calibrated(classifier._matrix(features), train["label"].to_numpy(),
+                                      seed=seed, c=c)
+    return classifier
+
+
+def new_vectorisers() -> dict:
+    """The classifier's text views, unfitted: name 'column[:variant]' -> TfidfVectorizer."""
+    return {
         "masked:words": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
                                         token_pattern=r"(?u)\b\w+\b"),
         "masked:chars": TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), min_df=2,
@@ -158,13 +172,14 @@ def fit_classifier(train: pd.DataFrame, *, seed: int = 0, c: float = C,
                                   token_pattern=r"(?u)\b\w+\b"),
         "by_target": TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+"),
     }
-    for name, vectoriser in vectorisers.items():
-        vectoriser.fit(features[name.split(":")[0]])
-    classifier = StanceClassifier(vectorisers, None)
+
+
+def fit_calibrated(matrix, labels, *, seed: int = 0, c: float = C,
+                   folds: int = CALIBRATION_FOLDS) -> CalibratedClassifierCV:
+    """The calibrated linear SVM on a feature matrix (rows of :meth:`StanceClassifier._matrix`),
+    one SVM per calibration fold."""
     base = LinearSVC(C=c, class_weight="balanced", random_state=seed)
-    model = CalibratedClassifierCV(base, method="sigmoid", cv=CALIBRATION_FOLDS)
-    classifier.model = model.fit(classifier._matrix(features), train["label"].to_numpy())
-    return classifier
+    return CalibratedClassifierCV(base, method="sigmoid", cv=folds).fit(matrix, labels)
 
 
 def predict_classifier(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0) -> pd.Series:

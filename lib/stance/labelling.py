@@ -26,7 +26,7 @@ import pandas as pd
 
 from lib.errors import WorkbenchError
 from lib.stance.agreement import agreement
-from lib.stance.classifier import fit_classifier, pair_features
+from lib.stance.classifier import fit_calibrated, fit_classifier, pair_features
 from lib.stance.methods import LABELS, cross_validate
 
 SHEET_COLUMNS = ["pair_id", "doc_id", "para_idx", "sent_idx", "source", "target_id",
@@ -144,32 +144,38 @@ def resolved_labels(labels: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_splits: int = 5,
+def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_splits: int = 3,
                          n_repeats: int = 1, seed: int = 0, n_boot: int = 1000, model=None):
     """Grouped cross-validation on your labels: each fold trains the classifier on the written
     set plus your labels of the other articles and labels the held-out articles; the written
     set alone ('written only': ``model`` if given, the classifier already fitted on ``written``)
-    is scored on the same folds. Returns cross_validate's ``(metrics, confusion, predictions)``."""
+    is scored on the same folds. Each retrain is a full fit (3 calibration folds here, 5 in the
+    shipped model), hence 3 folds by default. Returns cross_validate's
+    ``(metrics, confusion, predictions)``."""
     labelled = labelled.reset_index(drop=True)
     written = written.reset_index(drop=True)
+    base = model if model is not None else fit_classifier(written, seed=seed)
     both = pd.concat([written, labelled], ignore_index=True)
-    features = pair_features(both)            # once, not once per fold
+    matrix = base._matrix(pair_features(both))   # once, with the written set's vocabulary
     offset = len(written)
 
     def with_yours(train, test, seed=0):
-        rows = both.iloc[[*range(offset), *(offset + train.index)]]
-        return fit_classifier(rows, seed=seed, features=features).predict(test)
-
-    fitted = [model] if model is not None else []
+        rows = [*range(offset), *(offset + train.index)]
+        retrained = fit_calibrated(matrix[rows], both["label"].iloc[rows].to_numpy(), seed=seed,
+                                   folds=3)
+        return pd.Series(_labels(retrained, matrix[offset + test.index]), index=test.index)
 
     def written_only(train, test, seed=0):
-        if not fitted:
-            fitted.append(fit_classifier(both.iloc[:offset], seed=seed, features=features))
-        return fitted[0].predict(test)
+        return pd.Series(_labels(base.model, matrix[offset + test.index]), index=test.index)
 
     methods = {"written only": written_only, "written + yours": with_yours}
     return cross_validate(labelled, methods, n_splits=n_splits, n_repeats=n_repeats, seed=seed,
                           n_boot=n_boot)
+
+
+def _labels(model, matrix) -> np.ndarray:
+    """The most probable label per row, in LABELS order of the model's classes."""
+    return np.asarray(model.classes_)[model.predict_proba(matrix).argmax(axis=1)]
 
 
 def misclassification(predictions: pd.DataFrame) -> np.ndarray:
