@@ -155,7 +155,8 @@ def article_stance_by_voice(labelled: pd.DataFrame, documents: pd.DataFrame, *,
                             dominance=dominance).assign(voice=group)
              for group, voices in VOICE_GROUPS.items()]
     parts.append(article_stance(labelled, documents, dominance=dominance).assign(voice=VOICE_ROLLUP))
-    table = pd.concat([part for part in parts if len(part)], ignore_index=True)
+    parts = [part for part in parts if len(part)] or [parts[-1]]   # no pairs: the empty table
+    table = pd.concat(parts, ignore_index=True)
     order = {name: number for number, name in enumerate([*VOICE_GROUPS, VOICE_ROLLUP])}
     table = table.sort_values(["doc_id", "target_id", "voice"], kind="stable",
                               key=lambda column: column.map(order) if column.name == "voice" else column)

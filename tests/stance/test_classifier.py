@@ -142,3 +142,9 @@ def test_transfer_scores_every_method_on_the_same_pairs(written):
     assert (metrics["n"] == len(test)).all()
     assert (metrics["macro_f1_cluster_low"] <= metrics["macro_f1"]).all()
     assert (confusion.groupby("method")["n"].sum() == len(test)).all()
+
+
+def test_article_stance_by_voice_of_no_pairs_is_an_empty_table():
+    empty = pd.DataFrame(columns=["doc_id", "para_idx", "sent_idx", "target_id", "label", "voice"])
+    table = article_stance_by_voice(empty, pd.DataFrame({"doc_id": ["a"], "source": ["X"]}))
+    assert table.empty and {"doc_id", "target_id", "voice", "label"} <= set(table.columns)
