@@ -87,10 +87,15 @@ def write_sheet(sample: pd.DataFrame, path, *, coder: str = "") -> Path:
     The sheet never shows the classifier's label, so the coder is not led by it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    as_sheet(sample, coder=coder).to_csv(path, index=False)
+    return path
+
+
+def as_sheet(sample: pd.DataFrame, *, coder: str = "") -> pd.DataFrame:
+    """``sample`` as a blank labelling sheet: :data:`SHEET_COLUMNS`, label and note empty."""
     sheet = sample.reindex(columns=SHEET_COLUMNS).astype(object).fillna("")
     sheet["label"], sheet["note"], sheet["coder"] = "", "", coder
-    sheet.to_csv(path, index=False)
-    return path
+    return sheet
 
 
 def read_sheets(paths) -> pd.DataFrame:
