@@ -1,7 +1,5 @@
 """read_folder: every file ends up loaded or in problems with its reason, and the folder is untouched."""
-import hashlib
 import os
-import stat
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -11,7 +9,7 @@ import pytest
 from lib.corpus.load import read_folder
 from lib.errors import CorpusError, ManifestError
 from lib.paths import SEEDS_DIR
-from tests.hostile import MAX_BYTES, cases, write_hostile_folder
+from tests.hostile import MAX_BYTES, cases, snapshot, write_hostile_folder
 
 MANIFEST_CORPUS = Path(__file__).parents[1] / "fixtures" / "load" / "manifest_corpus"
 DOCUMENT_COLUMNS = [
@@ -28,27 +26,6 @@ else:
     HTML_UNAVAILABLE = ""
 HOSTILE_CASES = cases(with_html=not HTML_UNAVAILABLE)
 ROOT_READS_LOCKED_FILES = "running as root: chmod 000 does not stop root from reading the file"
-
-
-def snapshot(root):
-    """``{path: (mtime_ns, content)}`` for everything under root, without following links.
-
-    content is the sha256 of a readable file, the target of a link, else the permission bits.
-    """
-    state = {}
-    for folder, subfolders, files in os.walk(os.fsencode(root)):
-        for name in subfolders + files:
-            path = os.path.join(folder, name)
-            info = os.lstat(path)
-            if stat.S_ISLNK(info.st_mode):
-                content = os.readlink(path)
-            elif stat.S_ISREG(info.st_mode) and os.access(path, os.R_OK):
-                with open(path, "rb") as handle:
-                    content = hashlib.sha256(handle.read()).hexdigest()
-            else:
-                content = stat.S_IMODE(info.st_mode)
-            state[path] = (info.st_mtime_ns, content)
-    return state
 
 
 def can_read(path):
