@@ -4,7 +4,8 @@ import math
 import pandas as pd
 import pytest
 
-from lib.stance.keyness import fightin_words, KeynessError, kwic, KWIC_COLUMNS
+from lib.stance.keyness import (distinctive_terms, fightin_words, KeynessError, kwic, KWIC_COLUMNS,
+                                terms_in_context, TERM_COLUMNS)
 
 STOPWORDS = {"the", "of", "的"}
 
@@ -70,9 +71,10 @@ def test_counts_are_capped_per_document_so_one_long_article_cannot_dominate():
     tokens = tokens_frame({"a1": "nvidia " * 10 + "cloud", "a2": "cloud", "a3": "cloud",
                            "b1": "nvidia cloud", "b2": "cloud"})
     documents = documents_frame({"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B"})
-    capped = fightin_words(tokens, documents, cap=3, min_count=1)
+    capped = fightin_words(tokens, documents, counting="capped", cap=3, min_count=1)
     assert scores(capped, "A", "nvidia")[["count_source", "count_rest", "docs_source"]].tolist() == [3, 1, 1]
-    uncapped = fightin_words(tokens, documents, cap=10, min_count=1)
+    assert set(capped["counting"]) == {"counts capped at 3 per article"}
+    uncapped = fightin_words(tokens, documents, counting="capped", cap=10, min_count=1)
     assert scores(uncapped, "A", "nvidia")["count_source"] == 10
     assert scores(capped, "A", "nvidia")["z"] < scores(uncapped, "A", "nvidia")["z"]
 
@@ -111,6 +113,79 @@ def test_bad_input_is_named(tiny):
         fightin_words(tokens, documents[documents["doc_id"] != "a1"])
     with pytest.raises(KeynessError, match="prior_scale"):
         fightin_words(tokens, documents, prior_scale=0)
+    with pytest.raises(KeynessError, match="counting must be one of"):
+        fightin_words(tokens, documents, counting="tf-idf")
+
+
+def one_article_per_source():
+    """Three one-article sources; A uses "qwen" ten times, B and C once each; "cloud" and "chip"
+    are used by A exactly as often (twice) and nowhere else, so they tie."""
+    tokens = tokens_frame({"a": "qwen " * 10 + "model cloud chip cloud chip",
+                           "b": "qwen model model export model", "c": "qwen model export rules"})
+    return tokens, documents_frame({"a": "A", "b": "B", "c": "C"})
+
+
+def test_with_one_article_per_source_raw_counts_rank_the_heavy_term_first():
+    table = fightin_words(*one_article_per_source(), min_count=1)
+    a = table[table["source"] == "A"]
+    assert a.iloc[0][["term", "count_source", "count_rest", "docs_source", "docs_rest",
+                      "articles_source"]].tolist() == ["qwen", 10, 2, 1, 2, 1]
+    assert set(table["counting"]) == {"raw counts"}
+    assert table.attrs["counting"].startswith("raw counts: the source 'A' has 1 article")
+    # A cap of 3 per article would put qwen (3 vs 2) below cloud and chip (2 vs 0): the failure
+    # raw counting avoids.
+    capped = fightin_words(*one_article_per_source(), counting="capped", min_count=1)
+    assert capped[capped["source"] == "A"].iloc[0]["term"] != "qwen"
+
+
+def test_ties_are_broken_by_term_whatever_the_input_order():
+    tokens, documents = one_article_per_source()
+    table = fightin_words(tokens, documents, min_count=1)
+    a = table[table["source"] == "A"].set_index("term")
+    assert a.loc["chip", "z"] == a.loc["cloud", "z"]
+    assert a.loc["chip", "rank"] + 1 == a.loc["cloud", "rank"]
+    shuffled = fightin_words(tokens.sample(frac=1, random_state=3), documents.iloc[::-1], min_count=1)
+    pd.testing.assert_frame_equal(shuffled, table)
+
+
+def test_auto_caps_counts_only_when_every_source_has_several_articles():
+    few = {"a1": "nvidia " * 9 + "cloud", "a2": "cloud", "a3": "cloud", "b1": "cloud nvidia",
+           "b2": "cloud", "b3": "chip"}
+    sources = {d: d[0].upper() for d in few}
+    table = fightin_words(tokens_frame(few), documents_frame(sources), min_count=1)
+    assert scores(table, "A", "nvidia")["count_source"] == 3
+    assert table.attrs["counting"].startswith("counts capped at 3 per article: every source has")
+    fewer = {d: t for d, t in few.items() if d != "b3"}
+    table = fightin_words(tokens_frame(fewer), documents_frame({d: sources[d] for d in fewer}), min_count=1)
+    assert scores(table, "A", "nvidia")["count_source"] == 9
+    documents = fightin_words(tokens_frame(few), documents_frame(sources), counting="documents", min_count=1)
+    assert scores(documents, "A", "cloud")[["count_source", "count_rest"]].tolist() == [3, 2]
+    assert set(documents["counting"]) == {"articles using the word"}
+
+
+def test_distinctive_terms_keeps_its_columns_when_empty_and_when_not(tiny):
+    assert list(distinctive_terms(*tiny, min_count=1).columns) == TERM_COLUMNS
+    tokens, documents = tiny
+    empty = distinctive_terms(tokens, documents.assign(source="A"))
+    assert empty.empty and list(empty.columns) == TERM_COLUMNS and "reason" in empty.attrs
+
+
+def test_each_top_term_comes_with_a_line_from_its_own_source():
+    tokens, documents = one_article_per_source()
+    sentences = pd.DataFrame({"doc_id": ["a", "b", "c"], "para_idx": 0, "sent_idx": 0, "start": 0,
+                              "text": ["We moved to Qwen and the cloud.", "Qwen models face export checks.",
+                                       "Export rules, said one Qwen user."]})
+    terms = fightin_words(tokens, documents, min_count=1)
+    top = terms_in_context(terms, sentences, documents, n=2)
+    assert top.groupby("source").size().tolist() == [2, 2, 2]
+    first = top.iloc[0]
+    assert (first["source"], first["term"], first["doc_id"]) == ("A", "qwen", "a")
+    assert first["in_context"] == "We moved to [Qwen] and the cloud."
+    assert top.set_index(["source", "term"]).loc[("C", "rules"), "in_context"] == "Export [rules], said one Qwen user."
+    # A term the sentences do not hold as written (here "chip") keeps its row, with no line.
+    missing = terms_in_context(terms[terms["term"] == "chip"], sentences, documents, n=5)
+    assert missing["in_context"].tolist() == ["", "", ""] and missing["doc_id"].isna().all()
+    assert top.attrs["counting"] == terms.attrs["counting"]
 
 
 @pytest.fixture
