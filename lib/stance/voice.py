@@ -786,3 +786,103 @@ def _publication(lead_in: str, rules: _Rules) -> str:
     if leading and leading["name"].split()[0].lower() not in _FUNCTION_WORDS - {"the"}:
         return leading["name"]
     return ""
+
+
+# --- Speakers as one name per person: for charts and counts of who is quoted -------------------
+
+SPEAKER_KINDS = ("person", "organisation", "unnamed", "")
+# The last word of a name that makes it an organisation or a publication rather than a person.
+_ORGANISATION_WORDS = frozenset("""
+    times post journal news insider herald tribune gazette daily weekly wire review magazine press
+    agency media network radio television tv broadcasting telegraph chronicle monitor bulletin
+    inc corp corporation company co ltd llc plc group holdings bank ministry department commission
+    council institute university association foundation office bureau administration government
+    authority board committee""".split())
+_ZH_ORGANISATION = re.compile(r"(?:社|报|网|公司|集团|部|局|委员会|银行|大学|研究院|研究所|机构|媒体|新闻)$")
+_DETERMINERS = frozenset("the a an this that these those its their our his her some several two "
+                         "three many".split())
+_DOMAIN = re.compile(r"\.(?:com|net|org|cn|io|ai|co|news)\b", re.IGNORECASE)
+
+
+class VoiceError(WorkbenchError):
+    """A table given to the speaker helpers lacks the columns they read."""
+
+
+def canonical_speakers(pairs: pd.DataFrame, *, outlets=()) -> pd.DataFrame:
+    """One name per person, and which speakers are not named people, for counting who is quoted.
+
+    In: ``pairs``, any table with a ``speaker`` column as :func:`tag_voice` or
+    :func:`who_is_quoted` writes it, and optionally ``doc_id`` (a bare surname is first matched
+    within its document), ``source`` (its values count as outlet names) and ``role`` or
+    ``speaker_role``. ``outlets``: more outlet names, e.g. ``corpus.documents["source"]``.
+    Voice attribution is not redone: only the names it found are normalised.
+
+    Out: ``pairs`` with the same rows in the same order, ``speaker`` replaced by its canonical name
+    and two columns added: speaker_as_written, and speaker_kind, one of
+    "person"; "organisation" (an outlet of the corpus, "The Information", a name ending in an
+    organisation word such as "Business Insider" or "Acme Group", a domain, an acronym);
+    "unnamed" (lower-case words: "the company", "officials"); "" (no speaker). A person's name loses
+    the title before it ("Alibaba chairman Joe Tsai" -> "Joe Tsai"), and a bare surname becomes
+    the one full name ending in it in the same document, else in the whole table ("Tsai" ->
+    "Joe Tsai"; two full names ending in it leave it as written).
+
+    >>> pairs = pd.DataFrame({"doc_id": ["d1", "d1", "d2", "d2", "d3"],
+    ...     "speaker": ["Alibaba chairman Joe Tsai", "Tsai", "Tsai", "the company", "Daily Wire"]})
+    >>> canonical_speakers(pairs)[["speaker", "speaker_kind"]].values.tolist()
+    [['Joe Tsai', 'person'], ['Joe Tsai', 'person'], ['Joe Tsai', 'person'], ['the company', 'unnamed'], ['Daily Wire', 'organisation']]
+    """
+    if "speaker" not in pairs.columns:
+        raise VoiceError("canonical_speakers: the table has no 'speaker' column")
+    names = set(pairs["source"].dropna().astype(str)) if "source" in pairs.columns else set()
+    outlet_keys = {_outlet_key(name) for name in names | {str(o) for o in outlets if isinstance(o, str)}}
+    outlet_keys.discard("")
+    written = pairs["speaker"].fillna("").astype(str)
+    kinds, names = zip(*(_speaker_kind(name, outlet_keys) for name in written)) if len(pairs) else ((), ())
+    documents = pairs["doc_id"].tolist() if "doc_id" in pairs.columns else [None] * len(pairs)
+    in_document, in_corpus = {}, {}
+    for document, name, kind in zip(documents, names, kinds):
+        if kind == "person" and " " in name:
+            in_document.setdefault((document, name.split()[-1]), set()).add(name)
+            in_corpus.setdefault(name.split()[-1], set()).add(name)
+    canonical = []
+    for document, name, kind in zip(documents, names, kinds):
+        if kind == "person" and " " not in name:
+            found = in_document.get((document, name)) or in_corpus.get(name, set())
+            name = next(iter(found)) if len(found) == 1 else name
+        canonical.append(name)
+    return pairs.assign(speaker=canonical, speaker_as_written=written.tolist(), speaker_kind=list(kinds))
+
+
+def _speaker_kind(written: str, outlet_keys: set) -> tuple[str, str]:
+    """(kind, name): "Alibaba chairman Joe Tsai" -> ("person", "Joe Tsai")."""
+    name = " ".join(_POSSESSIVE.sub("", written.strip(" ,.;:!?\"'\u201c\u201d\u2018\u2019")).split())
+    if not name:
+        return "", ""
+    if _outlet_key(name) in outlet_keys or _DOMAIN.search(name):
+        return "organisation", name
+    if _HAN_OR_DOT.search(name):
+        return ("organisation" if _ZH_ORGANISATION.search(name) else "person"), name
+    words = name.split()
+    if not any(word[:1].isupper() for word in words):
+        return "unnamed", name
+    if words[0].lower() in _DETERMINERS:
+        titled = any(_is_role_word(word) for word in words)
+        return ("organisation" if words[-1][:1].isupper() and not titled else "unnamed"), name
+    if words[-1].lower().rstrip(".") in _ORGANISATION_WORDS:
+        return "organisation", name
+    if len(words) == 1 and len(name) > 1 and name.isupper():
+        return "organisation", name
+    if any(_is_role_word(word) for word in words):
+        split = _split_name(words)
+        if split is None or split.kind != "named":
+            return "unnamed", name
+        name = split.name
+    return "person", name
+
+
+def _outlet_key(name: str) -> str:
+    """An outlet name for matching: lower case, without "the", a domain ending or a bracketed
+    note: "Investing.com" and "investing" -> "investing"; "Caixin (weekly)" -> "caixin"."""
+    key = re.sub(r"\s*\([^)]*\)", "", name.strip().lower())
+    key = re.sub(r"^(?:www\.)?", "", re.sub(r"^the\s+", "", key))
+    return re.sub(r"\.(?:com|net|org|cn|io|ai|co|news)$", "", key).strip()
