@@ -79,6 +79,7 @@ FURNITURE_LINES = [
     ("Log in to read the full story", "furniture.paywall"),
     ("Already a subscriber? Sign in", "furniture.paywall"),
     ("Advertisement", "furniture.ad"),
+    ("Story continues below advertisement", "furniture.ad"),
     ("SPONSORED", "furniture.ad"),
     ("00:00", "furniture.audio"),
     ("01:12/04:30", "furniture.audio"),
@@ -86,24 +87,19 @@ FURNITURE_LINES = [
     ("0.75x 1x 1.25x 1.5x", "furniture.audio"),
     ("(Delegates arrive for the summit. Photo: Lee Kim/Reuters)", "furniture.caption"),
     ("Image: company handout", "furniture.caption"),
-    ("Credit: File photo", "furniture.caption"),
-    ("A view of the harbour at dusk. Getty Images", "furniture.caption"),
     ("Share this story", "furniture.share"),
-    ("Facebook | Twitter | LinkedIn", "furniture.share"),
     ("Follow us on Instagram for more", "furniture.share"),
-    ("Scan the QR code to share on your phone", "furniture.share"),
     ("Subscribe now", "furniture.subscribe"),
     ("Sign up to our weekly briefing newsletter", "furniture.subscribe"),
+    ("Subscribe to unlock the archive", "furniture.subscribe"),
+    ("Facebook | LinkedIn | Email", "furniture.share"),
     ("Search for:", "furniture.search"),
     ("Also read: Lenders brace for slower growth", "furniture.related"),
+    ("Further reading", "furniture.related"),
     ("In this story:", "furniture.ticker"),
     ("NASDAQ:EXMP", "furniture.ticker"),
     ("EXMP 12.40 -0.8% ABCD 98.10 +1.2%", "furniture.ticker"),
-    ("Disclaimer: the author holds no positions in the companies named.", "furniture.disclaimer"),
-    ("This note is for information purposes only.", "furniture.disclaimer"),
-    ("Nothing here is intended as investment advice.", "furniture.disclaimer"),
     ("Back", "furniture.nav"),
-    ("Skip to main content", "furniture.nav"),
     ("4 min read", "furniture.nav"),
     ("MARKETS AND ECONOMY", "furniture.nav"),
     ("Home > Business > Banking", "furniture.nav"),
@@ -192,12 +188,6 @@ def test_related_label_removes_the_headline_list_after_it():
                                  "Lenders Brace for Slower Growth": "furniture.related",
                                  "Regulator Names New Chair": "furniture.related"}
     assert paragraphs["text"].iloc[-1] == CLOSING
-
-
-def test_disclaimer_label_removes_the_paragraph_after_it():
-    _, removed, _ = clean(page("Disclaimer", "The views here are the author's own and not the publisher's."))
-    assert set(rules_of(removed).values()) == {"furniture.disclaimer"}
-    assert len(removed) == 2
 
 
 def test_inline_reference_markers_are_cut_from_the_paragraph():
@@ -419,7 +409,9 @@ def fixture(name, **columns):
 
 def test_wire_story_page():
     paragraphs, removed, meta = fixture("wire_story.txt")
-    assert paragraphs["kind"].tolist() == ["headline"] + ["body"] * 5
+    # The page ends with a 'Disclaimer' label and its paragraph: no template site has one, so the
+    # pattern table names no disclaimer (issue 13) and both are kept (a known miss).
+    assert paragraphs["kind"].tolist() == ["headline"] + ["body"] * 5 + ["heading", "body"]
     assert paragraphs["text"].iloc[1].startswith("Semiconductor makers announced")
     assert meta[["title_parsed", "author_parsed", "date_parsed", "section_parsed", "dateline_parsed"]].tolist() == [
         "Chip Makers Race to Expand Capacity in Asia", "Maria Gonzalez and Tom Becker", "2024-03-03", "WORLD",

@@ -37,11 +37,6 @@ def literal_words(pattern):
             if len(re.findall(r"[^\W\d_]", run)) >= 3]
 
 
-# Open (issue 13): 120 of the 278 phrases, on 31 of the 40 pattern lines, are generic chrome words
-# ('menu', 'disclaimer', 'twitter', 'getty images', 'for information purposes only') that fewer than
-# two template sites happen to use. Pruning them would drop removals the seeds need; left to decide.
-@pytest.mark.xfail(strict=True, reason="issue 13, open: 120 generic pattern phrases occur on fewer than "
-                   "two template sites")
 def test_every_pattern_phrase_occurs_on_two_sites():
     lines, templates = evaluate.read_templates()
     by_site = {}

@@ -2,7 +2,6 @@
 
 - ``furniture.related``: title-like items under a removed 'Related'-style label;
 - ``context.under_label``: a kept label ending in ':' followed by at least two such items, and them;
-- ``furniture.disclaimer``: the paragraph under a lone 'Disclaimer' label;
 - ``furniture.ad``: the advertiser's short copy under an 'Advertisement' label;
 - ``furniture.promo``: a title-like line between two removed furniture lines;
 - ``context.caption``: a short line just above a photo credit, shorter than the text around it;
@@ -19,6 +18,7 @@ from statistics import median
 
 from lib.corpus.clean.page import Page
 from lib.corpus.clean.predicates import ends_sentence, is_heading_like, is_title_like
+from lib.corpus.clean.shape import is_credit_line
 
 MAX_LABEL_ITEMS = 10
 MAX_CAPTION_WORDS = 40
@@ -37,7 +37,6 @@ _LABEL_RULES = ("furniture.related",)
 
 def remove_in_context(page: Page) -> None:
     remove_under_labels(page)
-    remove_under_disclaimers(page)
     remove_ad_copy(page)
     remove_promos(page)
     remove_captions_by_credits(page)
@@ -85,13 +84,6 @@ def _reads_like_ad_copy(text: str) -> bool:
         len(sentences) >= 2 and all(len(part.split()) <= MAX_AD_SENTENCE_WORDS for part in sentences))
 
 
-def remove_under_disclaimers(page: Page) -> None:
-    """``furniture.disclaimer``: the paragraph under a lone 'Disclaimer' label."""
-    for pos, line in enumerate(page.lines):
-        if line.rule == "furniture.disclaimer" and line.words <= 2:
-            _remove_following(page, pos, line.rule, 1, lambda other: not is_heading_like(other.text, other.words))
-
-
 def _count_items(page: Page, pos: int) -> int:
     count = 0
     for other in page.lines[pos + 1:]:
@@ -136,14 +128,23 @@ def remove_captions_by_credits(page: Page) -> None:
     limit = CAPTION_SHARE_OF_MEDIAN * median(anchors)
     lines = page.lines
     for pos, line in enumerate(lines):
-        if line.rule not in _CREDIT_RULES or line.words > MAX_CREDIT_WORDS or (
-                line.rule == "furniture.site_name" and not _CREDIT_FORM.search(line.text)):
+        if line.words > MAX_CREDIT_WORDS or not _is_credit(line):
             continue
         for other in (lines[pos - 1] if pos else None,):
             if (other is not None and other.kept and other is not page.headline and other.words <= MAX_CAPTION_WORDS
                     and len(other.text) < limit and not other.markup and not other.text.endswith((":", "："))
                     and not is_heading_like(other.text, other.words) and not other.text.endswith("?")):
                 other.remove("context.caption")
+
+
+def _is_credit(line) -> bool:
+    """A credit line: removed as one, or of a credit's shape ('Credit: Ann Lee via Agency',
+    'Illustration: The Ledger'; layer 4 removes those still kept) with a label that is a word."""
+    if line.anchor:
+        return False
+    if line.rule in _CREDIT_RULES and (line.rule != "furniture.site_name" or _CREDIT_FORM.search(line.text)):
+        return True
+    return line.text[:1].isalpha() and is_credit_line(line.text)
 
 
 def remove_footnote_markers(page: Page) -> None:

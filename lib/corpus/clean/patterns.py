@@ -42,7 +42,7 @@ def load_furniture_patterns(path: Path = FURNITURE_PATTERNS_FILE) -> tuple:
 
     >>> rules = load_furniture_patterns()
     >>> rules[0].rule, rules[0].literals[:2], match_furniture("Advertisement", rules)
-    ('furniture.paywall', (' free article', 'already a '), 'furniture.ad')
+    ('furniture.paywall', (' free article', ' is for '), 'furniture.ad')
     """
     by_kind: dict[tuple[str, bool], list[str]] = {}
     for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):

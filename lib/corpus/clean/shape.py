@@ -55,6 +55,7 @@ _LABEL_VALUE = re.compile(r"^(?P<label>[^\s:：|]{1,16})\s?[:：]\s?(?P<value>.+
 _CAPTION_MARK = re.compile(r"^[▲►▶◆■△]|^\([^()]{3,200}\)$|^（[^（）]{3,120}）$|^[图圖][为為片](?:[:：]|\S)|^[图圖]\s?[:：]")
 _URL = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$|^@\w+$|^\S+\.(?:com|org|net|cn|io)(?:/\S*)?$", re.I)
 _NAME_SPLIT = re.compile(r"\s*(?:,|;|、|\band\b|&)\s*")
+_CREDIT_JOINER = re.compile(r"\s+(?:via|for)\s+")
 _CHUNKS = re.compile(r"\s*[|｜·•/]\s*|\s+[–—-]\s+")
 
 
@@ -191,11 +192,12 @@ def is_counter_line(text: str) -> bool:
 
 
 def is_credit_line(text: str) -> bool:
-    """'Label: Name/Agency' or '图片来源：某某' – a short label, then nothing but names."""
+    """'Label: Name/Agency', 'Label: Name via Agency' or '图片来源：某某' – a short label, then
+    nothing but names."""
     match = _LABEL_VALUE.match(text)
     if not match or ends_sentence(text):
         return False
-    value = match["value"]
+    value = _CREDIT_JOINER.sub(" / ", match["value"])   # 'Screenshot via Hugging Face'
     if CJK_CHAR.search(value):
         return len(value) <= 16 and not re.search("[。，；]", value)
     return ("/" in value or "," in value or len(value.split()) <= 4) and looks_like_names(value.replace("/", " "))
