@@ -16,7 +16,11 @@ has no topic (-1) and is left out of every count.
 Choosing k (``sweep_k`` then ``choose_k``) follows Greene, O'Callaghan & Cunningham (2014): refit
 the model on random 80% subsamples and measure how well its top-10 word lists come back (Jaccard
 of each topic with its Hungarian-matched partner). NPMI coherence (lib.topics.coherence) and topic
-diversity are reported beside it; perplexity and C_V are not used.
+diversity are reported beside it; perplexity and C_V are not used. The k values tried are capped
+by what the paragraphs allow (``fittable_ks``); when they allow none (a handful of paragraphs, or
+too few words shared between them), ``sweep_k`` returns its table empty with ``attrs['reason']``,
+``choose_k`` returns k None with that reason, and the table functions given model None return
+their tables empty, with their columns: a notebook says why in one line and draws nothing.
 
 >>> model = fit_topics(units, 4)                                   # doctest: +SKIP
 >>> topic_table(model, units)[["topic", "label", "n_paragraphs"]]  # doctest: +SKIP
@@ -52,10 +56,19 @@ RELEVANCE_LAMBDA = 0.6
 LABEL_TERMS = 3
 EXTERNAL_MIN_DF = 5
 MAX_K = 20
+WORDS_PER_TOPIC = 2           # default ks keep at least this many kept words per topic (NPMI needs pairs)
 SWEEP_MAX_UNITS = 5_000       # above this the sweep runs on a random sample (sample, then fit)
 LDA_SWEEP_MAX_UNITS = 2_000   # above this the LDA comparison is left out of the sweep (too slow)
 NMF_MAX_ITER = 500
 DEFAULT_LABELS_FILE = RESOURCES_DIR / "topic_labels.csv"
+SWEEP_COLUMNS = ["model", "k", "npmi_internal", "npmi_internal_se", "npmi_external", "external_coverage",
+                 "external_note", "diversity", "stability_mean", "stability_sd", "converged"]
+TOPIC_COLUMNS = ["topic", "label", "auto_label", "top_terms", "relevance_terms", "stability", "matched_share",
+                 "n_paragraphs", "weight_share", "example_1", "example_2", "example_3"]
+SHARE_COLUMNS = ["source", "topic", "n_paragraphs", "n_source_paragraphs", "share", "ci_low", "ci_high",
+                 "n_articles", "descriptive_only"]
+LANGUAGE_COLUMNS = ["topic", "language", "n_paragraphs", "weight", "share"]
+ROBUSTNESS_COLUMNS = ["topic", "label", "stability", "n_articles", "top_doc_id", "top_doc_share", "verdict"]
 
 
 class TopicError(WorkbenchError):
@@ -129,16 +142,79 @@ def topic_units(corpus, *, kinds=DEFAULT_KINDS, include_ai_translated=True, incl
     return units[columns].sort_values(["doc_id", "para_idx"]).reset_index(drop=True)
 
 
-def default_ks(n_units: int) -> list[int]:
-    """k values to sweep: 2 up to floor(sqrt(n_units / 2)), at most MAX_K (20).
+def units_to_model(corpus, *, kinds=DEFAULT_KINDS, include_ai_translated=True,
+                   include_ai_written=False) -> tuple[pd.DataFrame, str]:
+    """``topic_units``, and when they are none because every paragraph with words is AI-written
+    (a folder of AI digests), those AI-written paragraphs: (units, note).
+
+    The note is one line saying that AI-written text was modelled ('' otherwise), for the notebook
+    to print: topics of such a folder are of AI-written text, and the reader must know it.
+
+    >>> units, note = units_to_model(load_corpus(SEEDS_DIR))   # doctest: +SKIP
+    """
+    units = topic_units(corpus, kinds=kinds, include_ai_translated=include_ai_translated,
+                        include_ai_written=include_ai_written)
+    if not units.empty or include_ai_written:
+        return units, ""
+    units = topic_units(corpus, kinds=kinds, include_ai_translated=include_ai_translated, include_ai_written=True)
+    if units.empty:
+        return units, ""
+    return units, ("Every paragraph with words is AI-written: the topics are of AI-written text "
+                   "(without it there would be none to model).")
+
+
+def default_ks(n_units: int, n_terms: int | None = None) -> list[int]:
+    """k values to sweep: 2 up to floor(sqrt(n_units / 2)), at most MAX_K (20), capped by what can
+    be fitted; empty when not even k = 2 can.
 
     At the ceiling a topic has on average 2k paragraphs (n = 2k^2), so the ceiling grows with the
     corpus but slower than it: 36 paragraphs give 2..4, 150 give 2..8, 800 or more give 2..20.
+    The cap: no more topics than the paragraphs of an 80% subsample (the stability refits) and,
+    given ``n_terms`` (words kept for the model), at least WORDS_PER_TOPIC (2) kept words per topic.
 
-    >>> default_ks(150)
-    [2, 3, 4, 5, 6, 7, 8]
+    >>> default_ks(150), default_ks(150, n_terms=9), default_ks(2), default_ks(150, n_terms=3)
+    ([2, 3, 4, 5, 6, 7, 8], [2, 3, 4], [], [])
     """
-    return list(range(2, max(2, min(MAX_K, math.isqrt(n_units // 2))) + 1))
+    ceiling = min(max(2, min(MAX_K, math.isqrt(n_units // 2))), int(SUBSAMPLE_FRACTION * n_units))
+    if n_terms is not None:
+        ceiling = min(ceiling, n_terms // WORDS_PER_TOPIC)
+    return list(range(2, ceiling + 1))
+
+
+def fittable_ks(units: pd.DataFrame) -> list[int]:
+    """The k values ``sweep_k`` tries by default on ``units``: ``default_ks`` of its paragraphs and
+    of the words the model keeps from them (empty when no k can be fitted; ``no_topics_reason``
+    says why).
+
+    >>> units = pd.DataFrame({"doc_id": ["a", "b", "c"], "para_idx": 0,
+    ...                       "tokens": [["chips", "rules"], ["chips", "rules"], ["prices"]]})
+    >>> fittable_ks(units)
+    []
+    """
+    _, vocabulary = _vocabulary(units)
+    return default_ks(len(units), len(vocabulary))
+
+
+def no_topics_reason(units: pd.DataFrame) -> str:
+    """One line saying why no topic model can be fitted on ``units`` at any default k, and what
+    would make one computable; '' when one can.
+
+    >>> units = pd.DataFrame({"doc_id": ["a", "b"], "para_idx": 0, "tokens": [["chips"], ["chips"]]})
+    >>> no_topics_reason(units)[:51]
+    'No topics: 2 paragraphs with words, sharing 0 words'
+    """
+    _, vocabulary = _vocabulary(units)
+    if default_ks(len(units), len(vocabulary)):
+        return ""
+    if units.empty:
+        return ("No topics: no paragraph of the kinds modelled has a word left once stop words are "
+                "taken out; articles with running text (body paragraphs) would give some.")
+    fewest_units = math.ceil(2 / SUBSAMPLE_FRACTION)
+    return (f"No topics: {len(units):,} paragraph{'s' if len(units) != 1 else ''} with words, sharing "
+            f"{len(vocabulary):,} word{'s' if len(vocabulary) != 1 else ''} (a word counts when it is in at "
+            f"least {_min_df(len(units))} paragraphs and at most 95% of them); two topics need at least "
+            f"{fewest_units} paragraphs and {2 * WORDS_PER_TOPIC} such words: more articles, or longer "
+            "ones, would make them computable.")
 
 
 def sweep_plan(units: pd.DataFrame, *, max_units: int = SWEEP_MAX_UNITS,
@@ -190,16 +266,30 @@ def _check_units(units: pd.DataFrame) -> None:
         raise TopicError(f"units.tokens must hold a list of tokens per paragraph ([] if none), found {sorted(wrong)}")
 
 
+def _min_df(n_units: int) -> int:
+    """Paragraphs a word must be in to be kept."""
+    return max(2, math.ceil(n_units / 1000))
+
+
 def _vectorise(units: pd.DataFrame) -> tuple[sparse.csr_matrix, np.ndarray]:
     _check_units(units)
-    vectorizer = CountVectorizer(
-        analyzer=list, lowercase=False, min_df=max(2, math.ceil(len(units) / 1000)), max_df=0.95
-    )
+    vectorizer = CountVectorizer(analyzer=list, lowercase=False, min_df=_min_df(len(units)), max_df=0.95)
     try:
         counts = vectorizer.fit_transform(units["tokens"])
     except ValueError as error:
         raise TopicError(f"no usable vocabulary in {len(units)} paragraphs ({error})") from error
     return counts.astype(np.float64), vectorizer.get_feature_names_out()
+
+
+def _vocabulary(units: pd.DataFrame) -> tuple[sparse.csr_matrix | None, np.ndarray]:
+    """``_vectorise``, with (None, no words) where no word is kept rather than an error."""
+    _check_units(units)
+    if units.empty:
+        return None, np.array([], dtype=object)
+    try:
+        return _vectorise(units)
+    except TopicError:
+        return None, np.array([], dtype=object)
 
 
 def _design(kind: str, counts: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -211,6 +301,7 @@ def _design(kind: str, counts: sparse.csr_matrix) -> sparse.csr_matrix:
 def _check_k(k: int, n_units: int, n_terms: int, kind: str) -> None:
     if kind not in MODELS:
         raise TopicError(f"unknown model {kind!r}; choose one of {MODELS}")
+    # One topic per kept word at most, and no more than an 80% subsample has paragraphs.
     largest = min(n_terms, int(SUBSAMPLE_FRACTION * n_units))
     if not 2 <= k <= largest:
         raise TopicError(
@@ -381,7 +472,7 @@ def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 
             reference=None, n_jobs: int = 1) -> pd.DataFrame:
     """Fit every model at every k and measure coherence, diversity and stability.
 
-    In: units; ks (default ``default_ks(len(units))``); models; n_subsamples (refits on random 80%
+    In: units; ks (default ``fittable_ks(units)``; a given k out of range raises TopicError); models; n_subsamples (refits on random 80%
     subsamples, at least 20 recommended); seed; reference (a lib.topics.coherence.ReferenceCorpus; None
     loads the bundled one, and if that cannot be read the external columns are NaN and
     external_note says why); n_jobs (parallel fits, -1 for all cores; results do not depend on it).
@@ -393,15 +484,24 @@ def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 
     score); external_note (the reference's name, or why there is no external score); diversity
     (distinct share of all top-25 words); stability_mean and stability_sd (mean and standard
     deviation over subsamples of the mean matched top-10 Jaccard); converged (share of the NMF
-    fits that reached tolerance; NaN for LDA).
+    fits that reached tolerance; NaN for LDA). With the default ks and none that can be fitted,
+    the table is empty (SWEEP_COLUMNS) and ``attrs['reason']`` is ``no_topics_reason(units)``.
 
     Cost: 1 + n_subsamples fits per (model, k). NMF is fast; scikit-learn's batch LDA loops over
     paragraphs in Python and is 10-100 times slower, so on large corpora sweep it separately.
 
     >>> sweep = sweep_k(units, [2, 3, 4], n_jobs=2)   # doctest: +SKIP
     """
-    counts, vocabulary = _vectorise(units)
-    ks = default_ks(len(units)) if ks is None else list(ks)
+    if ks is None:
+        counts, vocabulary = _vocabulary(units)
+        ks = default_ks(len(units), len(vocabulary))
+        if not ks:
+            empty = pd.DataFrame(columns=SWEEP_COLUMNS)
+            empty.attrs["reason"] = no_topics_reason(units)
+            return empty
+    else:
+        counts, vocabulary = _vectorise(units)
+        ks = list(ks)
     for kind in models:
         for k in ks:
             _check_k(k, len(units), len(vocabulary), kind)
@@ -452,7 +552,7 @@ def sweep_k(units: pd.DataFrame, ks=None, *, models=MODELS, n_subsamples: int = 
                     f"{reference.name}: no pair of top-10 words is in {EXTERNAL_MIN_DF}+ reference documents"
                 )
             rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=SWEEP_COLUMNS)
 
 
 def compare_at_k(units: pd.DataFrame, k: int, sweep: pd.DataFrame, *, model: str = "lda",
@@ -484,7 +584,8 @@ def choose_k(sweep: pd.DataFrame, *, model: str = "nmf") -> tuple[int, str]:
     every k whose npmi_internal is within one npmi_internal_se of the best of them; (3) take the
     most stable of what is left, a tie (to 3 decimals) going to the smaller k. External NPMI is
     not used: the reference misses much of the domain's vocabulary (see external_coverage).
-    The result is a suggestion: pass your own k to ``fit_topics`` to override it.
+    The result is a suggestion: pass your own k to ``fit_topics`` to override it. On a sweep left
+    empty because no k could be fitted it is (None, the sweep's ``attrs['reason']``).
 
     >>> sweep = pd.DataFrame({"model": "nmf", "k": [2, 3, 4], "stability_mean": [0.9, 0.85, 0.6],
     ...                       "stability_sd": [0.1, 0.1, 0.1], "npmi_internal": [0.1, 0.3, 0.4],
@@ -492,6 +593,8 @@ def choose_k(sweep: pd.DataFrame, *, model: str = "nmf") -> tuple[int, str]:
     >>> choose_k(sweep)[0]
     3
     """
+    if sweep.empty and sweep.attrs.get("reason"):
+        return None, sweep.attrs["reason"]
     rows = sweep[sweep["model"] == model].assign(stability=lambda d: d["stability_mean"].round(3))
     if rows.empty:
         raise TopicError(f"the sweep has no rows for model {model!r}")
@@ -631,10 +734,13 @@ def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None,
     lambda = 0.6); top_terms (10 heaviest, comma-joined); relevance_terms (10 most relevant);
     stability, matched_share (see ``topic_stability``); n_paragraphs (paragraphs whose dominant
     topic it is); weight_share (its share of all paragraph weight); example_1..example_3 ("doc_id
-    ¶para_idx: excerpt" of the most representative paragraphs).
+    ¶para_idx: excerpt" of the most representative paragraphs). With model None (no k could be
+    fitted) the table is empty, with these columns.
 
     >>> topic_table(model, units)[["topic", "label", "stability", "n_paragraphs"]]   # doctest: +SKIP
     """
+    if model is None:
+        return pd.DataFrame(columns=TOPIC_COLUMNS)
     _require_same_units(model, units)
     relevant = relevance_terms(model)
     auto = _auto_labels(relevant)
@@ -659,7 +765,7 @@ def topic_table(model: TopicModel, units: pd.DataFrame, *, labels_file=None,
         chosen = examples[examples["rank"] == rank].set_index("topic")
         evidence = chosen["doc_id"].astype(str) + " ¶" + chosen["para_idx"].astype(str) + ": " + chosen["excerpt"]
         table[f"example_{rank}"] = table["topic"].map(evidence).fillna("")
-    return table
+    return table[TOPIC_COLUMNS]
 
 
 def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000, seed: int = 0,
@@ -674,9 +780,12 @@ def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000,
     Out: one row per (source, topic), zeros included: source, topic, n_paragraphs,
     n_source_paragraphs, share, ci_low, ci_high (2.5% and 97.5% percentiles of n_boot resampled
     shares), n_articles (articles with at least one paragraph that has a topic), descriptive_only.
+    With model None the table is empty, with these columns.
 
     >>> source_shares(model, units, n_boot=200).head()   # doctest: +SKIP
     """
+    if model is None:
+        return pd.DataFrame(columns=SHARE_COLUMNS)
     _require_same_units(model, units)
     table = pd.DataFrame({"source": units["source"].to_numpy(), "doc_id": units["doc_id"].to_numpy(),
                           "topic": model.dominant_topic()})
@@ -703,8 +812,7 @@ def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000,
                 "ci_low": low[topic], "ci_high": high[topic],
                 "n_articles": n_articles, "descriptive_only": n_articles < min_articles,
             })
-    return pd.DataFrame(rows, columns=["source", "topic", "n_paragraphs", "n_source_paragraphs", "share",
-                                       "ci_low", "ci_high", "n_articles", "descriptive_only"])
+    return pd.DataFrame(rows, columns=SHARE_COLUMNS)
 
 
 def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
@@ -712,10 +820,13 @@ def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
 
     Out: one row per (topic, language) present: topic, language, n_paragraphs (paragraphs in
     that language whose dominant topic it is), weight (sum of the topic's shares over those
-    paragraphs), share (that weight over the topic's total weight).
+    paragraphs), share (that weight over the topic's total weight). With model None the table is
+    empty, with these columns.
 
     >>> language_shares(model, units)   # doctest: +SKIP
     """
+    if model is None:
+        return pd.DataFrame(columns=LANGUAGE_COLUMNS)
     _require_same_units(model, units)
     dominant = model.dominant_topic()
     long = pd.DataFrame(model.doc_topic, columns=range(model.k)).assign(
@@ -725,7 +836,7 @@ def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
         n_paragraphs=("dominant", "sum"), weight=("weight", "sum")).reset_index()
     table["share"] = table["weight"] / table.groupby("topic")["weight"].transform("sum").replace(0, np.nan)
     table["topic"] = table["topic"].astype(int)
-    return table[table["weight"] > 0].reset_index(drop=True)
+    return table.loc[table["weight"] > 0, LANGUAGE_COLUMNS].reset_index(drop=True)
 
 
 def topic_robustness(model: TopicModel, table: pd.DataFrame, *, min_stability: float = 0.6,
@@ -736,8 +847,11 @@ def topic_robustness(model: TopicModel, table: pd.DataFrame, *, min_stability: f
     n_articles (articles contributing weight), top_doc_id and top_doc_share (share of the topic's
     weight from its largest article), verdict: 'one-article artefact' when top_doc_share >=
     ``max_one_article_share``, else 'unstable' when stability < ``min_stability`` (0.6 is about what
-    Greene et al.'s procedure gives NMF on a small corpus), else 'robust'.
+    Greene et al.'s procedure gives NMF on a small corpus), else 'robust'. With model None the
+    table is empty, with these columns.
     """
+    if model is None:
+        return pd.DataFrame(columns=ROBUSTNESS_COLUMNS)
     weights = pd.DataFrame(model.weights, columns=range(model.k))
     weights["doc_id"] = model.keys["doc_id"].to_numpy()
     by_doc = weights.groupby("doc_id").sum()
@@ -751,4 +865,4 @@ def topic_robustness(model: TopicModel, table: pd.DataFrame, *, min_stability: f
         rows.append({"topic": topic, "label": label, "stability": stability,
                      "n_articles": int((by_doc[topic] > 0).sum()), "top_doc_id": share[topic].idxmax(),
                      "top_doc_share": top_share, "verdict": verdict})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=ROBUSTNESS_COLUMNS)

@@ -224,3 +224,71 @@ def test_assign_topics_applies_a_model_fitted_on_a_sample_to_the_rest(units, mod
 def test_assign_topics_gives_no_topic_to_a_paragraph_of_unknown_words(model):
     unknown = pd.DataFrame({"doc_id": ["new"], "para_idx": [0], "tokens": [["xyzzy", "plugh"]]})
     assert topics.assign_topics(model, unknown)[["topic", "share", "n_known"]].values.tolist() == [[-1, 0.0, 0]]
+
+
+def small_vocabulary_units(n, words, per_paragraph=3, seed=0):
+    """``n`` one-paragraph articles, each of ``per_paragraph`` words drawn from ``words``."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"doc_id": [f"d{i:04d}" for i in range(n)], "para_idx": 0,
+                         "source": [f"s{i % 3}" for i in range(n)], "language": "en",
+                         "text": "", "tokens": [list(rng.choice(words, per_paragraph, replace=False))
+                                                for _ in range(n)]})
+
+
+def test_default_ks_are_capped_by_the_words_and_paragraphs_there_are(units):
+    n_terms = len(fit_topics(units, 2).vocabulary)
+    assert topics.fittable_ks(units) == default_ks(len(units), n_terms) == default_ks(len(units))
+    assert default_ks(200) == list(range(2, 11))
+    assert default_ks(200, n_terms=7) == [2, 3] and default_ks(200, n_terms=3) == []
+    assert default_ks(3) == [2] and default_ks(2) == []
+
+
+def test_a_sweep_on_many_paragraphs_of_few_words_stays_within_the_vocabulary():
+    # 200 paragraphs would sweep k up to 10; seven words allow 3 (two kept words a topic).
+    few = small_vocabulary_units(200, ["chips", "rules", "prices", "models", "ports", "wheat", "servers"])
+    sweep = sweep_k(few, models=("nmf",), n_subsamples=5, reference=ReferenceUnavailable("not needed"))
+    assert sweep["k"].tolist() == [2, 3]
+    k, _ = choose_k(sweep)
+    assert k in (2, 3) and fit_topics(few, k).k == k
+
+
+@pytest.mark.parametrize("few", [
+    small_vocabulary_units(0, ["chips"], per_paragraph=0),           # no paragraph with words
+    small_vocabulary_units(2, ["chips", "rules", "prices"], 2),      # two paragraphs: an 80% subsample has 1
+    small_vocabulary_units(40, ["chips", "rules", "prices"], 2),     # three words: not two per topic
+], ids=["no units", "two paragraphs", "three words"])
+def test_where_no_k_can_be_fitted_every_table_is_empty_with_its_columns_and_one_line_says_why(few):
+    reason = topics.no_topics_reason(few)
+    assert reason.startswith("No topics: ") and "\n" not in reason and "would" in reason
+    assert topics.fittable_ks(few) == []
+    sweep = sweep_k(few, models=("nmf",), n_subsamples=5, reference=ReferenceUnavailable("not needed"))
+    assert sweep.empty and list(sweep.columns) == topics.SWEEP_COLUMNS and sweep.attrs["reason"] == reason
+    assert choose_k(sweep) == (None, reason)
+    tables = [(topics.TOPIC_COLUMNS, topic_table(None, few)), (topics.SHARE_COLUMNS, source_shares(None, few)),
+              (topics.LANGUAGE_COLUMNS, language_shares(None, few)),
+              (topics.ROBUSTNESS_COLUMNS, topics.topic_robustness(None, topic_table(None, few)))]
+    for columns, table in tables:
+        assert table.empty and list(table.columns) == columns
+
+
+def test_a_given_k_out_of_range_is_still_refused():
+    few = small_vocabulary_units(40, ["chips", "rules", "prices"], 2)
+    with pytest.raises(TopicError, match="k=4 is out of range"):
+        sweep_k(few, [4], models=("nmf",), n_subsamples=2, reference=ReferenceUnavailable("not needed"))
+
+
+def test_the_table_columns_are_those_of_a_fitted_model(units, model):
+    assert list(topic_table(model, units, n_subsamples=2).columns) == topics.TOPIC_COLUMNS
+    assert list(source_shares(model, units, n_boot=10).columns) == topics.SHARE_COLUMNS
+    assert list(language_shares(model, units).columns) == topics.LANGUAGE_COLUMNS
+
+
+def test_a_folder_of_ai_written_digests_is_modelled_as_such_and_says_so():
+    from lib.corpus.build import build_corpus
+    corpus = build_corpus(Path(__file__).parents[1] / "fixtures" / "shapes" / "ai_generated")
+    assert topics.topic_units(corpus).empty
+    units, note = topics.units_to_model(corpus)
+    assert not units.empty and units["kind"].eq("ai_generated").all()
+    assert note.startswith("Every paragraph with words is AI-written")
+    mini = build_corpus(Path(__file__).parents[1] / "fixtures" / "mini_corpus")
+    assert topics.units_to_model(mini)[1] == ""
