@@ -1,9 +1,9 @@
 """The stance stage: which targets a sentence mentions (``targets``), in whose voice (``voice``),
-the stance methods and their evaluation (``methods``), the written stance set (``written``), the
-target-aware classifier trained on it (``classifier``), its evaluation on other labels
-(``transfer``), the labelling loop for your own corpus (``labelling``), agreement between
-annotators (``agreement``), stance compared between sources with intervals (``compare``) and
-distinctive terms with keyword in context (``keyness``).
+the stance methods and their evaluation (``methods``), the seeds' gold set (``gold``), the
+written stance set (``written``), the target-aware classifier trained on it (``classifier``), its
+evaluation on other labels (``transfer``), the labelling loop for your own corpus
+(``labelling``), agreement between annotators (``agreement``), stance compared between sources
+with intervals (``compare``) and distinctive terms with keyword in context (``keyness``).
 """
 from lib._exports import lazy_exports
 
@@ -13,6 +13,7 @@ __getattr__, __all__ = lazy_exports(__name__, {
                 "gold_alignment", "label_pairs", "load_cues", "predict_chance", "predict_majority",
                 "predict_tfidf_logreg", "predict_vader", "score_window"),
     "written": ("load_written_set",),
+    "gold": ("GoldSet", "load_gold"),
     "classifier": ("StanceClassifier", "fit_classifier", "trained_classifier"),
     "transfer": ("clears_baselines", "transfer_evaluation"),
     "labelling": ("adjusted_shares", "as_sheet", "coder_agreement", "evaluate_with_labels",
