@@ -1,7 +1,11 @@
 """Save figures and tables so that a rerun writes the same bytes.
 
 Every figure goes to ``data/figures/NN-name.png`` and ``.svg`` (no timestamps, no software version
-in the metadata); every table to ``data/tables/NN-name.csv`` (stable float format, no index).
+in the metadata); every table to ``data/tables/NN-name.csv`` (stable float format, no index), and
+:func:`read_table` reads one back, or says in one line why it is missing or empty.
+
+One style: :func:`use_style` before drawing; :func:`set_titles` last, so that every figure has its
+question in a few words as its title and its n as the subtitle, above the panels.
 
 >>> import matplotlib.pyplot as plt
 >>> use_style()
@@ -14,6 +18,7 @@ from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
+import pandas as pd
 from matplotlib import font_manager
 
 from lib.paths import FIGURES_DIR, RESOURCES_DIR, TABLES_DIR
@@ -23,6 +28,7 @@ STYLE_FILE = RESOURCES_DIR / "workbench.mplstyle"
 # mplfonts wheel (installed without its dependencies, never imported); Latin text stays in DejaVu
 # Sans, and matplotlib falls back to the CJK font glyph by glyph.
 CJK_FONT_PACKAGE, CJK_FONT_FILE = "mplfonts", "fonts/NotoSansCJKsc-Regular.otf"
+TITLE_SIZE, SUBTITLE_SIZE = 13, 9.5
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 
 
@@ -47,6 +53,52 @@ def cjk_font() -> str | None:
         return None
     font_manager.fontManager.addfont(str(path))
     return font_manager.FontProperties(fname=str(path)).get_name()
+
+
+def set_titles(fig, question, subtitle=""):
+    """Put ``question`` (bold) and ``subtitle`` (its n, what the marks mean) above everything
+    already drawn, left-aligned with it; call it after the panels, legends and labels.
+
+    >>> use_style()
+    >>> fig, ax = plt.subplots()
+    >>> question, subtitle = set_titles(fig, "Who is quoted?", "n=12 sentences")
+    >>> (question_y, subtitle_y), axes_top = (question.get_position()[1], subtitle.get_position()[1]), ax.get_position().y1
+    >>> bool(question_y > subtitle_y > axes_top)
+    True
+    """
+    renderer = fig.canvas.get_renderer()
+    width, height = fig.get_size_inches()
+    drawn = fig.get_tightbbox(renderer)
+    x = drawn.x0 / width
+    gap = 6 / 72 / height
+    below = fig.text(x, drawn.y1 / height + gap, subtitle, ha="left", va="bottom",
+                     fontsize=SUBTITLE_SIZE, color="#444444")
+    top = below.get_window_extent(renderer).y1 / fig.dpi if subtitle else drawn.y1
+    title = fig.text(x, top / height + gap, question, ha="left", va="bottom", fontsize=TITLE_SIZE,
+                     fontweight="bold")
+    return title, below
+
+
+def read_table(name, *, folder=TABLES_DIR, why_empty=""):
+    """The table ``<folder>/<name>.csv`` written by an earlier notebook, or None with one printed
+    line saying why it cannot be used and what would make it: not written yet (run that notebook
+    first), or written empty with its header (``why_empty``: what the notebook could not compute).
+    Empty cells read as NaN, text columns stay text.
+
+    >>> read_table("99-never-written", why_empty="it needs two sources.")
+    99-never-written: not found in tables/; notebook 99 writes it (run notebook 99 first, or `make figures`).
+    """
+    path = folder / f"{name}.csv"
+    if not path.is_file():
+        print(f"{name}: not found in tables/; notebook {name[:2]} writes it (run notebook {name[:2]} "
+              "first, or `make figures`).")
+        return None
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    if table.empty:
+        print(f"{name}: empty; notebook {name[:2]} could not compute it on this folder"
+              f"{' (' + why_empty.rstrip('.') + ')' if why_empty else ''}; its output says why.")
+        return None
+    return table
 
 
 def save_figure(fig, name, *, folder=FIGURES_DIR):
