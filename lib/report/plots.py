@@ -18,8 +18,8 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from lib.corpus.audit import PARTS
-from lib.paths import FIGURES_DIR
-from lib.report.figures import OKABE_ITO, save_figure, set_titles, use_style
+from lib.paths import FIGURES_DIR, TABLES_DIR
+from lib.report.figures import OKABE_ITO, read_table, save_figure, set_titles, use_style
 from lib.stance.voice import canonical_speakers
 
 # Why a chart has nothing to draw, and what would give it something: keyed by the figure's name
@@ -42,6 +42,44 @@ NOT_DRAWN["stance-by-source"] = NOT_DRAWN["stance-overview"] = NOT_DRAWN["stance
 LABEL_SIZE = 8
 MAX_LABEL = 40
 
+# Why a notebook's table can be empty, and what would fill it: for notebook 04, which reads them.
+EMPTY_BECAUSE = {
+    "02-source-shares": "no topic model could be fitted, e.g. too few paragraphs of prose; more "
+                        "articles with prose paragraphs would give one",
+    "02-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more articles "
+                 "with prose paragraphs would give one",
+    "03-stance-by-source": "no sentence mentions a stance target; add the names your articles use "
+                           "to lib/resources/targets.csv",
+    "03-sentence-stance": "no sentence mentions a stance target; add the names your articles use "
+                          "to lib/resources/targets.csv",
+    "03-who-is-quoted": "no sentence quotes a named speaker",
+    "03-distinctive-terms": "distinctive terms need two or more sources with words; name the "
+                            "sources in a manifest.csv or a sub-folder per source",
+}
+
+
+def read_inputs(names, *, folder=TABLES_DIR):
+    """{name: table, or None} for the tables an earlier notebook wrote, printing one line for each
+    that is missing or empty: why, and what would make it computable (EMPTY_BECAUSE).
+
+    >>> read_inputs(["98-nothing"])
+    98-nothing: not found in tables/; notebook 98 writes it (run notebook 98 first, or `make figures`).
+    {'98-nothing': None}
+    """
+    return {name: read_table(name, folder=folder, why_empty=EMPTY_BECAUSE.get(name, "")) for name in names}
+
+
+def why_missing(tables, *names):
+    """The reason a figure is not drawn when one of its input tables is missing (None in
+    ``tables``), for :func:`save_or_say`; None when all are there.
+
+    >>> why_missing({"03-who-is-quoted": None}, "03-who-is-quoted")
+    'its input 03-who-is-quoted is missing or empty (see the first lines of this notebook).'
+    """
+    gone = [name for name in names if tables.get(name) is None]
+    return (f"its input {', '.join(gone)} is missing or empty (see the first lines of this notebook)."
+            if gone else None)
+
 
 def save_or_say(fig, name, why=None):
     """``save_figure(fig, name)``, or, when a plot returned None, one printed line saying why the
@@ -56,15 +94,21 @@ def save_or_say(fig, name, why=None):
     return None
 
 
-def show_figure(name, *, folder=FIGURES_DIR):
+def show_figure(name, *, why_not=None, folder=FIGURES_DIR):
     """A figure another notebook drew, to display as it is (not redrawn, so not saved twice), or
-    None with one line saying that notebook did not draw it.
+    None with one line saying why not: ``why_not`` when given (e.g. :func:`why_missing`'s
+    reason), else that the notebook did not draw it.
 
     >>> show_figure("99-never-drawn") is None
     99-never-drawn: not drawn by notebook 99 (run it first; if it ran, its output says why).
     True
+    >>> show_figure("02-source-topics", why_not="its input 02-source-shares is empty.")
+    02-source-topics: not shown; its input 02-source-shares is empty.
     """
     path = folder / f"{name}.png"
+    if why_not:
+        print(f"{name}: not shown; {why_not}")
+        return None
     if not path.is_file():
         print(f"{name}: not drawn by notebook {name[:2]} (run it first; if it ran, its output says why).")
         return None
@@ -114,7 +158,7 @@ def plot_composition(table, *, max_bars=MAX_COMPOSITION_BARS):
     """Stacked horizontal bars: share of each document's raw characters by part (from
     audit.composition). Over ``max_bars`` documents, the ``max_bars`` largest are drawn, in table
     order, and the subtitle says so (a bar per article of thousands would be unreadable)."""
-    if table.empty:
+    if table is None or table.empty:
         return None
     use_style()
     n_documents, n_chars = len(table), int(table["raw_chars"].sum())
@@ -144,7 +188,7 @@ def plot_composition(table, *, max_bars=MAX_COMPOSITION_BARS):
 def plot_k_sweep(sweep, *, n_units, chosen_k=None):
     """One panel per criterion against k (a 2 × 2 grid), one line per model; stability with ±1 sd
     error bars, internal NPMI with ±1 se; the chosen k a labelled dotted line."""
-    if sweep.empty:
+    if sweep is None or sweep.empty:
         return None
     use_style()
     panels = [
@@ -176,7 +220,7 @@ def plot_k_sweep(sweep, *, n_units, chosen_k=None):
 
 def plot_source_topic_heatmap(shares, labels):
     """Source × topic heatmap of paragraph shares, each cell annotated with share, count and interval."""
-    if shares.empty:
+    if shares is None or shares.empty:
         return None
     use_style()
     shares = _named(shares)
@@ -240,7 +284,7 @@ VOICE_COLOURS = {"author": OKABE_ITO[0], "direct_quote": OKABE_ITO[1], "indirect
 def plot_method_evaluation(metrics):
     """Macro-F1 and F_avg per stance method: points with 95% intervals over pairs (thick) and
     over articles (thin)."""
-    if metrics.empty:
+    if metrics is None or metrics.empty:
         return None
     use_style()
     fig, axes = plt.subplots(1, 2, figsize=(10, 0.8 + 0.45 * len(metrics)), sharey=True)
@@ -268,7 +312,7 @@ def plot_stance_by_source(table, target_labels):
     """Net stance (FAVOR − AGAINST) / n per source and target, author voice and quoted voices
     side by side: a filled point per cell with its n beside it, and its 95% cluster-bootstrap
     interval where the cell has one (3+ articles)."""
-    if table.empty:
+    if table is None or table.empty:
         return None
     use_style()
     table = _named(table)
@@ -323,6 +367,8 @@ def plot_stance_overview(table, target_labels):
     """Net stance (FAVOR − AGAINST) / n of every voice together, source × target, as a heatmap:
     each cell with its net, its n and its 95% interval where it has one; blank where the source
     never mentions the target. A glance at the table ``plot_stance_by_source`` splits by voice."""
+    if table is None:
+        return None
     table = table[table["voice"] == "all"] if "voice" in table else table
     if table.empty:
         return None
@@ -361,7 +407,7 @@ def plot_distinctive_terms(terms, *, n=8):
     """Top Fightin' Words terms per source (log-odds z-scores against the rest of the corpus), each
     bar labelled with the counts behind it: uses in the source vs elsewhere (as counted: the
     ``counting`` column), and the articles using it when the source has several."""
-    if terms.empty:
+    if terms is None or terms.empty:
         return None
     use_style()
     terms = _named(terms)
@@ -413,7 +459,7 @@ def plot_coverage_over_time(coverage):
     """Articles per month by source (stacked counts, whole-number axis) and each source's share
     of the month's paragraphs; every month between the first and the last is on the x axis (an
     empty month shows as a gap), undated articles in a bar of their own at the end."""
-    if coverage.empty:
+    if coverage is None or coverage.empty:
         return None
     use_style()
     coverage = _named(coverage)
@@ -489,7 +535,7 @@ def plot_who_is_quoted(quoted, *, n=15, outlets=()):
     """The most quoted people: one bar per person across sources (name variants merged, outlets,
     organisations and unnamed speakers left out and counted in the subtitle), direct quotes and
     indirect speech stacked, labelled with the role and the sources quoting them."""
-    if quoted.empty:
+    if quoted is None or quoted.empty:
         return None
     people = quoted_people(quoted, outlets=outlets)
     if people.empty:

@@ -176,3 +176,20 @@ def test_read_table_names_a_missing_or_empty_input(capsys, tmp_path):
         "02-source-shares: not found in tables/; notebook 02 writes it (run notebook 02 first, or `make figures`).",
         "02-source-shares: empty; notebook 02 could not compute it on this folder (no topic model was fitted); "
         "its output says why."]
+
+
+def test_notebook_inputs_missing_or_empty_give_one_line_each_and_no_figure(capsys, tmp_path):
+    save_table(pd.DataFrame(columns=["source", "target_id", "voice", "net", "n"]), "03-stance-by-source",
+               folder=tmp_path)
+    tables = plots.read_inputs(["03-stance-by-source", "03-who-is-quoted"], folder=tmp_path)
+    assert tables == {"03-stance-by-source": None, "03-who-is-quoted": None}
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("03-stance-by-source: empty; notebook 03 could not compute it") and "targets.csv" in lines[0]
+    assert lines[1].startswith("03-who-is-quoted: not found in tables/; notebook 03 writes it")
+    assert plots.plot_stance_overview(tables["03-stance-by-source"], {}) is None
+    assert plots.plot_who_is_quoted(tables["03-who-is-quoted"]) is None
+    assert plots.why_missing(tables, "03-who-is-quoted").startswith("its input 03-who-is-quoted is missing")
+    assert plots.why_missing({"x": pd.DataFrame({"a": [1]})}, "x") is None
+    assert plots.show_figure("02-source-topics", why_not="its input is empty.", folder=tmp_path) is None
+    assert capsys.readouterr().out == "02-source-topics: not shown; its input is empty.\n"
