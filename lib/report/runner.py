@@ -12,19 +12,31 @@ Two ways to run:
   ``data/runs/NAME/`` (NAME defaults to the folder's name). The committed notebooks and ``data/``
   are left alone.
 
-Progress goes to the terminal: the stage, the notebook, and progress bars over the articles while
-loading and over the cells (with the current section) while a notebook runs. Bars are shown only
-when stderr is a terminal, and never end up in a notebook's stored outputs. A run goes on past a
-notebook that fails, then says which failed and where to read the traceback.
+Notebooks that do not read each other's outputs run at the same time, as many as there are cores
+(``--jobs N``; ``--jobs 1`` runs them one after another). What a notebook reads is found in its
+code: figures and tables are named after the notebook that writes them (``save_table(table,
+"02-topics")``), so a notebook that names another's output in a string (``"02-topics"``,
+``f"03-{name}"``) waits for that notebook (04-charts waits for 01 to 03). The corpus is loaded,
+and so cached, before the first notebook starts; each notebook then reads the cached tables.
+
+Progress goes to the terminal: the stage, each notebook as it starts and ends, and progress bars
+over the articles while loading and over the cells (with the current section) while a notebook
+runs. Bars are shown only when stderr is a terminal, and never end up in a notebook's stored
+outputs. A run goes on past a notebook that fails (the notebooks that read its outputs are not
+run), then says which failed and where to read the traceback.
 
 >>> run_all(ROOT / "tests/fixtures/mini_corpus")  # doctest: +SKIP
 """
 import argparse
 import ast
+import json
 import os
+import re
 import shutil
 import sys
+import threading
 import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from pathlib import Path
 
 import nbformat
@@ -42,6 +54,9 @@ from lib.report.pages import build_report
 
 OUTPUT_VARIABLE = "WORKBENCH_OUTPUT_DIR"  # read by lib.paths in each notebook's kernel
 RUN_SUBFOLDERS = ("notebooks", "figures", "tables", "report")
+# A string in a notebook's code that starts with a notebook's number: the name of one of its
+# figures or tables ("02-topics", f"03-{name}").
+OUTPUT_NAME = re.compile(r"""["'](\d{2})-[\w.*{-]""")
 MAX_PROBLEMS_SHOWN = 30
 WHAT_TO_FIX = {
     CorpusError: "CORPUS must be a folder that holds articles as .txt, .md or .html files "
@@ -65,12 +80,13 @@ KERNEL_HINT = ("the notebooks run in a local Python kernel reached over 127.0.0.
 
 
 def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, progress=False, timeout=600,
-                 kernel_name="python3"):
+                 kernel_name="python3", bar_position=None):
     """Execute one notebook top to bottom in a fresh kernel and save it to ``output`` (default: in place).
 
     ``parameters`` (name -> value) are injected by papermill after the ``parameters`` cell; names the
     cell does not define are left out. The kernel runs in ``notebooks/`` with
     ``WORKBENCH_OUTPUT_DIR=output_dir``, so save_figure / save_table write under ``output_dir``.
+    ``bar_position`` is the line of the progress bar when several notebooks run at once.
     Raises NotebookError naming the cell and the error; the notebook, with the error in it, is
     still saved unless that would overwrite the notebook that was run. Raises KernelStartError,
     with one line saying what to check, when the kernel fails before its first cell.
@@ -83,7 +99,8 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
         notebook = parameterize_notebook(load_notebook_node(str(path)), wanted)
     code_cells = sum(cell.cell_type == "code" for cell in notebook.cells)
     started = []
-    with tqdm(total=code_cells, desc=f"  {path.stem}", unit="cell", leave=False, disable=not progress) as bar:
+    with tqdm(total=code_cells, desc=f"  {path.stem}", unit="cell", leave=False, disable=not progress,
+              position=bar_position) as bar:
         client = NotebookClient(
             notebook,
             timeout=timeout,
@@ -116,13 +133,16 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
     nbformat.write(notebook, output)
 
 
-def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progress=False):
-    """Load the corpus, run every notebook in order, build the report; return the failures.
+def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progress=False, jobs=None):
+    """Load the corpus, run every notebook, build the report; return the failures.
 
     ``corpus=None`` runs the notebooks in place on their default corpus (the seeds) and writes to
     ``data/``; a folder runs them on that folder into ``output_dir`` (default
-    ``data/runs/<folder name>/``). Raises CorpusError / ManifestError, before any notebook runs,
-    when the folder cannot be used. Returns a list of NotebookError messages (empty when every
+    ``data/runs/<folder name>/``). Up to ``jobs`` notebooks run at once (default: the cores this
+    process may use), each once the notebooks whose outputs it reads have finished
+    (:func:`notebook_needs`, :func:`run_in_order`). Raises CorpusError /
+    ManifestError, before any notebook runs, when the folder cannot be used. Returns a list of
+    messages, in notebook order, one per notebook that failed or was not run (empty when every
     notebook ran through).
     """
     paths = notebook_paths(notebooks_dir)
@@ -144,26 +164,116 @@ def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progre
         for name in RUN_SUBFOLDERS:  # what an earlier run of the same name left, once the folder loaded
             shutil.rmtree(output_dir / name, ignore_errors=True)
 
-    failures = []
-    for number, path in enumerate(paths, start=1):
-        _say(f"[2/3] notebook {number}/{len(paths)}: {path.name}")
+    needs = notebook_needs(paths)
+    jobs = max(1, min(jobs or default_jobs(), len(paths)))
+    after = "; ".join(f"{path.name} after {', '.join(need.name[:2] for need in needs[path])}"
+                      for path in paths if needs[path])
+    _say(f"[2/3] {len(paths)} notebooks, {jobs} at a time" + (f" ({after})" if after else ""))
+    label = {path: f"{number}/{len(paths)} {path.name}" for number, path in enumerate(paths, start=1)}
+    bar_lines = list(range(jobs))   # a progress bar's line on the terminal, one per running notebook
+    lock = threading.Lock()
+
+    def run_one(path):
+        with lock:
+            line = bar_lines.pop(0)
+        _say(f"      {label[path]} started")
         started = time.perf_counter()
-        output = None if in_place else output_dir / "notebooks" / path.name
-        parameters = None if in_place else {"CORPUS_DIR": str(folder)}
         try:
-            run_notebook(path, output=output, parameters=parameters, output_dir=output_dir, progress=progress)
+            run_notebook(path, output=None if in_place else output_dir / "notebooks" / path.name,
+                         parameters=None if in_place else {"CORPUS_DIR": str(folder)},
+                         output_dir=output_dir, progress=progress, bar_position=line)
         except NotebookError as error:
-            failures.append(str(error))
-            _say(f"      FAILED: {error}")
-            continue
-        _say(f"      done in {time.perf_counter() - started:.1f} s")
+            _say(f"      {label[path]} FAILED: {error}")
+            raise
+        finally:
+            with lock:
+                bar_lines.append(line)
+        _say(f"      {label[path]} done in {time.perf_counter() - started:.1f} s")
+
+    failures = run_in_order(paths, run_one, needs=needs, jobs=jobs)
 
     _say("[3/3] building the report")
     index = build_report(output_dir, notebooks_dir=notebooks_dir if in_place else output_dir / "notebooks",
                          title="Press & AI workbench: report" + ("" if in_place else f" on {output_dir.name}"))
     _say(f"      {_shown(index)}")
     _list_problems(problems, output_dir)
+    return [failures[path] for path in paths if path in failures]
+
+
+def run_in_order(paths, run, *, needs, jobs=1):
+    """Call ``run(path)`` for every path, up to ``jobs`` at once (in threads), each once the paths
+    in ``needs[path]`` have run through; return {path: message} for those that failed or were not run.
+
+    ``run`` raising NotebookError is a failure (its message is kept); the paths that need a failed
+    one are not run. Of the paths ready to start, those others wait for start first, then in the
+    order given. Any other exception stops the run: no path starts after it, and it is raised once
+    the running ones end.
+
+    >>> order = []
+    >>> run_in_order(["a", "b", "c"], order.append, needs={"a": [], "b": [], "c": ["b"]})
+    {}
+    >>> order
+    ['b', 'a', 'c']
+    """
+    waited_for = {need for path in paths for need in needs[path]}
+    pending = sorted(paths, key=lambda path: path not in waited_for)   # stable: the given order within each
+    failures, finished, running = {}, set(), {}
+    with ThreadPoolExecutor(jobs) as pool:
+        while pending or running:
+            for path in list(pending):
+                failed = [need for need in needs[path] if need in failures]
+                if failed:
+                    pending.remove(path)
+                    failures[path] = (f"{Path(path).name} not run: it reads the outputs of "
+                                      f"{', '.join(Path(need).name for need in failed)}, which failed")
+                elif len(running) < jobs and all(need in finished for need in needs[path]):
+                    pending.remove(path)
+                    running[pool.submit(run, path)] = path
+            if not running:
+                continue
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                path = running.pop(future)
+                try:
+                    future.result()
+                except NotebookError as error:
+                    failures[path] = str(error)
+                except BaseException:
+                    pending.clear()
+                    raise
+                else:
+                    finished.add(path)
     return failures
+
+
+def notebook_needs(paths):
+    """For each notebook, the earlier notebooks whose figures or tables it reads: {path: [paths]}.
+
+    Outputs are named after the notebook that writes them (``data/tables/02-topics.csv``), so a
+    notebook whose code holds a string that starts with an earlier notebook's number and a hyphen
+    reads that notebook's outputs. A string that only mentions such a name makes a notebook wait
+    without need, never start too early.
+
+    >>> {path.name: [need.name for need in needs] for path, needs in notebook_needs(notebook_paths()).items()
+    ...  if needs}
+    {'04-charts.ipynb': ['01-corpus.ipynb', '02-topics.ipynb', '03-stance.ipynb']}
+    """
+    numbered = {path.name[:2]: path for path in paths}
+    needs = {}
+    for path in paths:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]   # read, not validated
+        code = "\n".join("".join(cell["source"]) for cell in cells if cell["cell_type"] == "code")
+        named = sorted(set(OUTPUT_NAME.findall(code)))
+        needs[path] = [numbered[n] for n in named if n in numbered and numbered[n].name < path.name]
+    return needs
+
+
+def default_jobs():
+    """How many notebooks run at once by default: the cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def main(argv=None):
@@ -173,15 +283,19 @@ def main(argv=None):
     parser.add_argument("--run", help="name of the run folder data/runs/NAME (default: the corpus folder's name)")
     parser.add_argument("--output", type=Path, help="write the run here instead of data/runs/NAME")
     parser.add_argument("--no-progress", action="store_true", help="no progress bars (they are off anyway when not on a terminal)")
+    parser.add_argument("--jobs", type=int, help="notebooks run at once, each after those whose outputs it reads "
+                                                 f"(default: the cores available, here {default_jobs()}; 1: one after another)")
     args = parser.parse_args(argv)
     if (args.run or args.output) and not args.corpus:
         parser.error("--run and --output need --corpus (without it the notebooks run in place)")
+    if args.jobs is not None and args.jobs < 1:
+        parser.error(f"--jobs {args.jobs}: give 1 or more")
     if args.run and (Path(args.run).name != args.run or args.run in {".", ".."}):
         parser.error(f"--run {args.run!r}: give a plain folder name, it is created under {_shown(RUNS_DIR)}")
     output_dir = args.output or (RUNS_DIR / args.run if args.run else None)
     started = time.perf_counter()
     try:
-        failures = run_all(args.corpus, output_dir=output_dir,
+        failures = run_all(args.corpus, output_dir=output_dir, jobs=args.jobs,
                            progress=sys.stderr.isatty() and not args.no_progress)
     except (CorpusError, ManifestError) as error:
         print(f"error: {error}\n{WHAT_TO_FIX[type(error)]}", file=sys.stderr)

@@ -1,10 +1,12 @@
 """The runner behind `make figures`: in-place reruns are byte-identical, runs on a folder go to the
 run folder with CORPUS_DIR injected, and failures end with a message rather than a traceback."""
+import threading
+
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lib.report.runner import main, notebook_paths, NotebookError, run_notebook
+from lib.report.runner import main, notebook_needs, notebook_paths, NotebookError, run_in_order, run_notebook
 
 KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
@@ -96,3 +98,57 @@ def test_bad_arguments_are_refused(argv, capsys):
         main(argv)
     assert stop.value.code == 2
     assert "--run" in capsys.readouterr().err
+
+
+def test_a_notebook_waits_for_the_earlier_notebooks_whose_outputs_its_code_names(tmp_path):
+    write_notebook(tmp_path / "01-corpus.ipynb", new_code_cell('save_table(table, "01-inventory")'))
+    write_notebook(tmp_path / "02-topics.ipynb", new_markdown_cell("Reads `01-inventory.csv`."),
+                   new_code_cell('save_figure(fig, "02-shares")'))
+    write_notebook(tmp_path / "03-charts.ipynb", new_code_cell(
+        'inventory = pd.read_csv(TABLES_DIR / "01-inventory.csv")\n'
+        'shares = {name: read(f"02-{name}") for name in ("shares",)}\n'
+        'later = "04-not-yet-written"'))
+    needs = {path.name: [need.name for need in paths] for path, paths in notebook_needs(notebook_paths(tmp_path)).items()}
+    assert needs == {"01-corpus.ipynb": [], "02-topics.ipynb": [],   # markdown is not code
+                     "03-charts.ipynb": ["01-corpus.ipynb", "02-topics.ipynb"]}
+
+
+def test_independent_notebooks_run_at_the_same_time_and_a_reader_after_what_it_reads():
+    both_running = threading.Barrier(2, timeout=10)   # broken unless two runs overlap
+    finished = []
+
+    def run(name):
+        if name in ("a", "b"):
+            both_running.wait()
+        if name == "c":
+            assert "a" in finished, "c started before a, whose outputs it reads, finished"
+        finished.append(name)
+
+    assert run_in_order(["a", "b", "c"], run, needs={"a": [], "b": [], "c": ["a"]}, jobs=2) == {}
+    assert sorted(finished) == ["a", "b", "c"]
+
+
+def test_a_failed_notebook_stops_its_readers_only():
+    ran = []
+
+    def run(name):
+        ran.append(name)
+        if name == "02-topics.ipynb":
+            raise NotebookError("02-topics.ipynb stopped in cell 3 (Sweep): ValueError: no units")
+
+    needs = {"01-corpus.ipynb": [], "02-topics.ipynb": [], "03-charts.ipynb": ["02-topics.ipynb"],
+             "04-more.ipynb": ["03-charts.ipynb"], "05-explore.ipynb": []}
+    failures = run_in_order(list(needs), run, needs=needs, jobs=1)
+    assert ran == ["02-topics.ipynb", "01-corpus.ipynb", "05-explore.ipynb"]   # those read by others first
+    assert failures == {
+        "02-topics.ipynb": "02-topics.ipynb stopped in cell 3 (Sweep): ValueError: no units",
+        "03-charts.ipynb": "03-charts.ipynb not run: it reads the outputs of 02-topics.ipynb, which failed",
+        "04-more.ipynb": "04-more.ipynb not run: it reads the outputs of 03-charts.ipynb, which failed",
+    }
+
+
+def test_jobs_must_be_at_least_one(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["--jobs", "0"])
+    assert stop.value.code == 2
+    assert "--jobs 0" in capsys.readouterr().err
