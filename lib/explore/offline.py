@@ -12,7 +12,6 @@ its bundle inlined (about 1 MB), so each file is about 6 MB and draws in 1-3 s i
 import html
 import json
 import re
-from html.parser import HTMLParser
 from importlib.resources import files
 
 import pandas as pd
@@ -21,11 +20,10 @@ import plotly.graph_objects as go
 from lib.paths import FIGURES_DIR
 from lib.explore.scatter import jittered
 from lib.report.figures import OKABE_ITO
+from lib.report.urls import external_urls
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
-RESOURCE_ATTRIBUTES = ("src", "href", "data")
-_EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 _LINK = re.compile(r"<a href=https?://[^>]*>(.*?)</a>", re.DOTALL)
 
 PAGE = """<!DOCTYPE html>
@@ -190,25 +188,13 @@ def query_trends_html(trends: pd.DataFrame, lines: pd.DataFrame, name: str, *, n
 
 def external_loads(page: str) -> list[str]:
     """Every http(s) or protocol-relative URL in a src, href or data attribute of a tag in
-    ``page`` (links included: an offline file should not send a reader online either).
+    ``page`` (links included: an offline file should not send a reader online either), and in
+    CSS/JS ``url()`` / ``import()``: lib.report.urls.external_urls with ``links=True``.
 
     >>> external_loads('<img src="https://x.org/a.png"><a href="#top">top</a>')
     ['https://x.org/a.png']
     """
-    finder = _AttributeFinder()
-    finder.feed(page)
-    finder.close()
-    return finder.urls
-
-
-class _AttributeFinder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.urls = []
-
-    def handle_starttag(self, tag, attrs):
-        self.urls += [value for key, value in attrs if key in RESOURCE_ATTRIBUTES and value
-                      and _EXTERNAL.match(value)]
+    return external_urls(page, links=True)
 
 
 def _wrap(text: str, width: int = 90) -> str:

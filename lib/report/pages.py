@@ -1,18 +1,27 @@
-"""The report: each notebook as a page without code, and an index of every figure and table.
+"""The report: a folder that stands alone, with each notebook as a page without code, the
+findings, every figure and every table.
 
-``build_report()`` writes ``data/report/``: ``index.html`` lists every figure
-(``data/figures/*.png``) and table (``data/tables/*.csv``) with the notebook that wrote it and
-the question it answers, and links to one page per notebook (``NN-name.html``). The question is
-read from the notebook, not kept in a list: the section heading above the cell that calls
-``save_figure`` / ``save_table``, with the first question asked in that section (or, when it asks
-none, the first sentence of the markdown just before the call). The pages work offline: nothing
-(script, font, style sheet, MathJax) is fetched from the web, and figures are embedded.
+``build_report()`` writes ``data/report/`` (a run's in ``data/runs/<name>/report/``):
 
-A rerun on the same notebooks and files writes the same bytes. ``make report`` runs this module;
-``make figures`` calls it at the end, and a run on another folder gets its own report in
-``data/runs/<name>/report/``. A figure with an interactive version (``NN-name.html`` beside its
-PNG, one self-contained offline file: notebook 05's query trends and term scatter) gets a link
-to it and, on request, the file embedded in the index.
+- ``index.html``: per notebook, its question, its page, and the figures and tables it wrote
+  (found from its ``save_figure`` / ``save_table`` calls), each with the question it answers and a
+  caption from ``lib/resources/figure_questions.csv`` (lib.report.captions); thumbnails are as
+  wide as their text needs to stay readable (a figure wider than half the page gets the full
+  width);
+- ``NN-name.html``: each executed notebook, markdown and outputs, no code;
+- ``findings.html``: what the notebooks found, computed from the tables (lib.report.findings);
+- ``figures/``, ``tables/``: copies of the PNG, SVG and interactive HTML figures and of the CSV
+  tables, each table also as a searchable, sortable page (lib.report.tables, DataTables bundled
+  once in ``assets/``);
+- ``raw/``: the raw file of every document an evidence table cites, the cited spans marked
+  (lib.report.raw), which the tables' ``raw_start`` cells link to.
+
+Everything links inside the folder, so a copy of it works anywhere, and nothing (script, font,
+style sheet, MathJax) is fetched from the web: every page is checked with
+lib.report.urls.external_urls and the build stops if one would load something. What could not be
+done (a missing caption row, a raw file that is gone) is listed under "Problems" on the index. A
+rerun on the same notebooks and files writes the same bytes. ``make report`` runs this module;
+``make figures`` calls it at the end.
 
 >>> build_report()  # doctest: +SKIP
 PosixPath('/…/data/report/index.html')
@@ -22,10 +31,10 @@ import ast
 import csv
 import fnmatch
 import html
-import os
 import re
+import shutil
+import struct
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import jinja2
@@ -35,17 +44,16 @@ from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from lib.errors import WorkbenchError
-from lib.paths import DATA_DIR, OUTPUT_DIR, ROOT, RUNS_DIR
+from lib.paths import DATA_DIR, OUTPUT_DIR, ROOT, RUNS_DIR, SEEDS_DIR
+from lib.report import captions, findings, raw, tables
+from lib.report.urls import external_urls, local_references
 
 NOTEBOOKS_DIR = ROOT / "notebooks"
 SAVERS = {"save_figure": "figure", "save_or_say": "figure", "save_table": "table"}
-OUTPUT_COLUMNS = ["notebook", "cell", "kind", "pattern", "section", "question"]
-MAX_CAPTION = 160
-# The attribute through which each tag would load something; <a href> is a plain link, not a load.
-RESOURCE_ATTRIBUTES = {"script": "src", "link": "href", "img": "src", "iframe": "src", "source": "src",
-                       "embed": "src", "video": "src", "audio": "src", "object": "data"}
-EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
-CSS_OR_JS_URL = re.compile(r"""(?:url\(|import\(|@import)\s*["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
+OUTPUT_COLUMNS = ["notebook", "cell", "kind", "pattern", "section"]
+GENERATED = ("figures", "tables", "raw", "assets")   # the report's subfolders, rewritten on each build
+PAGE_WIDTH = 1050        # CSS px of the index's content box
+READABLE_SCALE = 1.0     # CSS px per figure point at least: 8 pt figure text shows at >= 8 px
 
 # nbconvert's 'lab' template, minus every script it would fetch from a CDN (require.js, MathJax,
 # mermaid, widgets); with a link back to the index above each page.
@@ -74,33 +82,42 @@ INDEX_HTML = """\
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{{ title }}</title>
 <style>
-  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: #222;
-         max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+  body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; color: #222;
+         max-width: {{ width }}px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
   h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
   h2 { font-size: 1.25rem; margin: 2.4rem 0 0.3rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
   h2 a { color: inherit; text-decoration: none; }
   h2 a:hover { text-decoration: underline; }
   a.page { font-size: 0.9rem; }
   .lead, .question { color: #444; margin: 0.2rem 0 0.8rem; }
-  .error { color: #a40000; font-weight: 600; }
-  .figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(460px, 1fr)); gap: 1rem; }
+  .findings { font-size: 1.05rem; padding: 0.5rem 0.8rem; background: #f3f7fb; border: 1px solid #cfdceb; border-radius: 4px; }
+  .error, .problems { color: #a40000; }
+  .figures { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; }
   figure { margin: 0; border: 1px solid #ddd; border-radius: 4px; padding: 0.5rem; background: #fff; }
+  figure.wide { grid-column: 1 / -1; }
   figure img { width: 100%; height: auto; display: block; }
-  figcaption { font-size: 0.9rem; margin-top: 0.4rem; }
+  figcaption { font-size: 0.92rem; margin-top: 0.4rem; }
+  figcaption b { display: block; font-size: 1rem; }
   figure iframe { width: 100%; height: 720px; border: 1px solid #ddd; margin-top: 0.4rem; }
   table { border-collapse: collapse; width: 100%; font-size: 0.9rem; margin-top: 0.8rem; }
   th, td { text-align: left; vertical-align: top; padding: 0.35rem 0.5rem; border-bottom: 1px solid #eee; }
   th { border-bottom: 1px solid #bbb; }
   td.shape { white-space: nowrap; color: #555; }
   code { font-size: 0.9em; background: #f3f3f3; padding: 0 0.2em; border-radius: 2px; }
-  .name { font-family: ui-monospace, monospace; font-size: 0.85rem; }
+  .name { font-family: ui-monospace, monospace; font-size: 0.85rem; color: #555; }
   td.name { white-space: nowrap; }
 </style>
 </head>
 <body>
 <h1>{{ title }}</h1>
 <p class="lead">Corpus: <code>{{ corpus }}</code>. Each notebook's page shows its text and results
-without code; below each are the figures and tables it wrote, with the question each answers.</p>
+without code; below each are the figures and tables it wrote, with the question each answers.
+This folder works on its own, offline: copy or zip it whole.</p>
+<p class="findings"><a href="findings.html">Findings</a>: {{ n_findings }} questions answered from the tables, each with its n, its interval and a link to the rows behind it.</p>
+{% if problems %}
+<details class="problems"><summary>Problems while building the report ({{ problems | length }})</summary>
+<ul>{% for problem in problems %}<li>{{ problem }}</li>{% endfor %}</ul></details>
+{% endif %}
 {% for notebook in notebooks %}
 <h2 id="{{ notebook.stem }}"><a href="{{ notebook.page }}">{{ notebook.title }}</a></h2>
 {% if notebook.question %}<p class="question">{{ notebook.question | inline }}</p>{% endif %}
@@ -109,10 +126,11 @@ without code; below each are the figures and tables it wrote, with the question 
 {% if notebook.figures %}
 <div class="figures">
 {% for item in notebook.figures %}
-<figure>
-<a href="{{ item.href }}"><img src="{{ item.href }}" alt="{{ item.section }}" loading="lazy"></a>
-<figcaption><span class="name">{{ item.name }}</span><br>{{ item.caption | inline }}
-{% if item.interactive %}<br><a class="interactive" href="{{ item.interactive }}">Interactive version</a> (one offline HTML file, {{ item.interactive_size }})
+<figure id="{{ item.stem }}"{% if item.wide %} class="wide"{% endif %}>
+<a href="{{ item.href }}"><img src="{{ item.href }}" alt="{{ item.question }}" loading="lazy"></a>
+<figcaption><b>{{ item.question }}</b>{{ item.caption }}
+<br><span class="name">{{ item.name }}</span>{% if item.svg %} · <a href="{{ item.svg }}">SVG</a>{% endif %}
+{% if item.interactive %} · <a class="interactive" href="{{ item.interactive }}">Interactive version</a> (one offline HTML file, {{ item.interactive_size }})
 <details><summary>Show it here</summary><iframe src="{{ item.interactive }}" loading="lazy" title="{{ item.name }}, interactive"></iframe></details>{% endif %}
 </figcaption>
 </figure>
@@ -123,8 +141,8 @@ without code; below each are the figures and tables it wrote, with the question 
 <table>
 <tr><th>table</th><th>rows &times; cols</th><th>question</th></tr>
 {% for item in notebook.tables %}
-<tr><td class="name"><a href="{{ item.href }}">{{ item.name }}</a></td><td class="shape">{{ item.shape }}</td>
-<td>{{ item.caption | inline }}</td></tr>
+<tr id="{{ item.stem }}"><td class="name">{% if item.page %}<a href="{{ item.page }}">{{ item.stem }}</a>{% else %}{{ item.stem }}{% endif %} · <a href="{{ item.href }}">CSV</a></td><td class="shape">{{ item.shape }}</td>
+<td><b>{{ item.question }}</b> {{ item.caption }}</td></tr>
 {% endfor %}
 </table>
 {% endif %}
@@ -134,41 +152,139 @@ without code; below each are the figures and tables it wrote, with the question 
 """
 
 
-def build_report(output_dir=OUTPUT_DIR, *, notebooks_dir=NOTEBOOKS_DIR, title="Press & AI workbench: report"):
-    """Write ``<output_dir>/report/``: one page per notebook and ``index.html``; return its path.
+def build_report(output_dir=OUTPUT_DIR, *, notebooks_dir=NOTEBOOKS_DIR, title="Press & AI workbench: report",
+                 corpus_dir=None, questions=captions.QUESTIONS_FILE):
+    """Write ``<output_dir>/report/`` (see the module docstring); return the path of its index.
 
     In: ``notebooks_dir`` with the executed notebooks (``NN-name.ipynb``), ``<output_dir>/figures``
-    and ``<output_dir>/tables`` with what they saved. Pages left from notebooks that no longer
-    exist are removed. Figures and tables no notebook claims are listed under "Other outputs".
+    and ``<output_dir>/tables`` with what they saved; ``corpus_dir`` the folder they read (default:
+    the ``CORPUS_DIR`` a run injected, else ``seeds/``), for the raw pages; ``questions`` the
+    captions table (lib.report.captions). Pages left from
+    notebooks that no longer exist are removed. Figures and tables no notebook claims are listed
+    under "Other outputs".
     """
     output_dir, notebooks_dir = Path(output_dir), Path(notebooks_dir)
     report_dir = output_dir / "report"
-    report_dir.mkdir(parents=True, exist_ok=True)
-    for stale in report_dir.glob("*.html"):
-        stale.unlink()
+    _clear(report_dir)
     paths = sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
     notebooks = [nbformat.read(path, as_version=4) for path in paths]
-    for path, notebook in zip(paths, notebooks):
-        page = render_notebook(notebook, name=path.stem)
-        if external := external_resources(page):
-            raise WorkbenchError(f"{path.name}: its page would load {', '.join(sorted(set(external)))} "
-                                 "from the web; the report must work offline")
-        (report_dir / f"{path.stem}.html").write_text(page, encoding="utf-8")
+    pages = {path: render_notebook(notebook, name=path.stem) for path, notebook in zip(paths, notebooks)}
+    for path, page in pages.items():
+        _check_offline(page, path.name, "its page")
     outputs = pd.concat([saved_outputs(nb, path.stem) for path, nb in zip(paths, notebooks)]
                         + [pd.DataFrame(columns=OUTPUT_COLUMNS)], ignore_index=True)
     files = sorted((output_dir / "figures").glob("*.png")) + sorted((output_dir / "tables").glob("*.csv"))
+    problems = []
+    copied = {path: _copy_in(path, report_dir) for path in files}
+    frames = {path.stem: frame for path in files if path.suffix == ".csv"
+              if (frame := _read_table(path, problems)) is not None}
+    offsets = raw.cited_offsets(frames.values()) + [
+        (doc, start, start + 1) for page in pages.values() for doc, start in _offset_spans(page)]
+    raw_pages, raw_problems = raw.write_raw_pages(offsets, Path(corpus_dir) if corpus_dir else _corpus_dir(notebooks),
+                                                  report_dir)
+    problems += raw_problems
+    for path, page in pages.items():
+        (report_dir / f"{path.stem}.html").write_text(_link_offsets(page, raw_pages), encoding="utf-8")
     claimed = {path: _claim(path, outputs) for path in files}
-    entries = [_notebook_entry(path, nb, claimed, report_dir) for path, nb in zip(paths, notebooks)]
+    items = {path: _item(path, copied[path], claimed[path], problems, questions) for path in files}
+    tables.write_asset(report_dir)
+    for stem, frame in frames.items():
+        item = items[output_dir / "tables" / f"{stem}.csv"]
+        item["page"] = tables.write_table_page(frame, report_dir, stem, caption=item["caption"],
+                                               raw_pages=raw_pages).relative_to(report_dir).as_posix()
+    entries = [_notebook_entry(path, nb, items, claimed) for path, nb in zip(paths, notebooks)]
     unclaimed = [path for path, claim in claimed.items() if claim is None]
     if unclaimed:
         entries.append({"stem": "other", "page": "#other", "title": "Other outputs", "error": "",
                         "question": "Files in the output folders that no notebook here writes "
                                     "(perhaps left from an earlier version).",
-                        **_items(unclaimed, {}, report_dir)})
+                        **_split([items[path] for path in unclaimed])})
+    found = findings.findings(output_dir / "tables")
+    (report_dir / "findings.html").write_text(
+        findings.findings_page(found, title=f"{title}: findings",
+                               exists=lambda href: (report_dir / href.split("?")[0]).is_file()),
+        encoding="utf-8", newline="\n")
     index = report_dir / "index.html"
-    index.write_text(_index_template().render(title=title, corpus=_corpus_label(notebooks),
-                                           notebooks=entries), encoding="utf-8")
+    problems += _broken_links(report_dir, to_come=index)
+    index.write_text(_index_template().render(title=title, corpus=_corpus_label(notebooks), notebooks=entries,
+                                           n_findings=sum(1 for f in found if not f["missing"]),
+                                           problems=problems), encoding="utf-8")
+    for page in sorted(report_dir.rglob("*.html")):
+        _check_offline(page.read_text(encoding="utf-8"), page.relative_to(report_dir).as_posix(), "it")
     return index
+
+
+def _read_table(path, problems):
+    """A table as written, or None with a problem line naming the file when it cannot be parsed."""
+    try:
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        problems.append(f"tables/{path.name}: cannot be read as CSV ({str(err).splitlines()[0]}); "
+                        "it has no searchable page")
+        return None
+
+
+def _clear(report_dir):
+    """Remove what an earlier build wrote: its pages and its subfolders (nothing else)."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    for stale in report_dir.glob("*.html"):
+        stale.unlink()
+    for folder in GENERATED:
+        if (report_dir / folder).is_dir():
+            shutil.rmtree(report_dir / folder)
+
+
+def _copy_in(path, report_dir):
+    """Copy an output (and a figure's SVG and interactive HTML beside it) into the report;
+    return the copy's path relative to the report, in posix form."""
+    folder = report_dir / path.parent.name
+    folder.mkdir(parents=True, exist_ok=True)
+    companions = [path.with_suffix(".svg"), path.with_suffix(".html")] if path.suffix == ".png" else []
+    for file in [path, *companions]:
+        if file.is_file():
+            if file.suffix == ".html":
+                _check_offline(file.read_text(encoding="utf-8"), file.name, "it")
+            shutil.copyfile(file, folder / file.name)
+    return f"{path.parent.name}/{path.name}"
+
+
+RAW_OFFSET = re.compile(r'<span class="raw-offset" data-doc="([^"]*)" data-start="(\d+)">(.*?)</span>')
+
+
+def _offset_spans(page):
+    """(doc_id, raw_start) of each raw offset an evidence table in a notebook page shows
+    (lib.report.browser writes them as <span class="raw-offset">)."""
+    return [(html.unescape(doc), int(start)) for doc, start, _ in RAW_OFFSET.findall(page)]
+
+
+def _link_offsets(page, raw_pages):
+    """Each raw offset of a notebook page as a link to its raw page, where the report has one."""
+    def link(match):
+        doc, start, text = html.unescape(match.group(1)), int(match.group(2)), match.group(3)
+        if doc not in raw_pages:
+            return match.group(0)
+        return f'<a class="raw-offset" href="{html.escape(tables.raw_href(doc, start))}">{text}</a>'
+    return RAW_OFFSET.sub(link, page)
+
+
+def _check_offline(page, name, subject):
+    if external := external_urls(page):
+        raise WorkbenchError(f"{name}: {subject} would load {', '.join(sorted(set(external)))} from the web; "
+                             "the report must work offline")
+
+
+def _broken_links(report_dir, *, to_come):
+    """A problem line for each local link or source in a report page that does not resolve inside
+    the folder (``to_come``: the index, written last, counts as there)."""
+    lines = []
+    root, to_come = report_dir.resolve(), to_come.resolve()
+    for page in sorted(report_dir.rglob("*.html")):
+        for reference in sorted(set(local_references(page.read_text(encoding="utf-8")))):
+            target = (page.parent / reference).resolve()
+            if not target.is_relative_to(root) or not (target.exists() or target == to_come):
+                lines.append(f"{page.relative_to(report_dir).as_posix()}: links to {reference}, "
+                             "which is not in the report folder")
+    return lines
 
 
 def render_notebook(notebook, *, name):
@@ -187,62 +303,35 @@ def render_notebook(notebook, *, name):
 
 
 def external_resources(page):
-    """URLs on other hosts that an HTML page would load (scripts, styles, images, CSS/JS imports).
-
-    Plain links (``<a href>``) are not loads and are not reported.
+    """What ``page`` would load from the web (not its plain links): lib.report.urls.external_urls.
 
     >>> external_resources('<script src="https://cdn.example/x.js"></script><a href="https://a.b">a</a>')
     ['https://cdn.example/x.js']
     """
-    parser = _ResourceFinder()
-    parser.feed(page)
-    parser.close()
-    return parser.urls
-
-
-class _ResourceFinder(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.urls, self._tag = [], ""
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        url = attrs.get(RESOURCE_ATTRIBUTES.get(tag, ""), "") or ""
-        if EXTERNAL.match(url):
-            self.urls.append(url)
-        self.urls.extend(CSS_OR_JS_URL.findall(attrs.get("style") or ""))
-        self._tag = tag
-
-    def handle_data(self, data):
-        if self._tag in ("script", "style"):
-            self.urls.extend(CSS_OR_JS_URL.findall(re.sub(r"/\*.*?\*/", "", data, flags=re.DOTALL)))
+    return external_urls(page)
 
 
 def saved_outputs(notebook, name):
-    """Every ``save_figure`` / ``save_table`` call in a notebook, with the question it answers.
+    """Every ``save_figure`` / ``save_table`` call in a notebook, with the section it is in.
 
     Out: one row per call: notebook (``name``), cell (index), kind ('figure' | 'table'), pattern
     (the file name without extension; ``*`` where an f-string computes part of it), section (the
-    markdown heading above the call), question (the first sentence ending in '?' in that section,
-    else the first sentence of the markdown cell just before the call; '' when there is none).
+    markdown heading above the call, '' when there is none). The caption comes from the captions
+    table, not from the notebook's text.
 
     >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## 2. Shares\\n\\nWho leads?"),
     ...     nbformat.v4.new_code_cell('save_figure(fig, "02-shares")')])
-    >>> saved_outputs(nb, "02-x")[["kind", "pattern", "section", "question"]].values.tolist()
-    [['figure', '02-shares', 'Shares', 'Who leads?']]
+    >>> saved_outputs(nb, "02-x")[["kind", "pattern", "section"]].values.tolist()
+    [['figure', '02-shares', 'Shares']]
     """
-    rows, section, section_text, last_markdown = [], "", [], ""
+    rows, section = [], ""
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == "markdown":
             heading = _last_heading(cell.source)
             if heading is not None and not cell.source.lstrip().startswith("# "):
-                section, section_text = heading, []
-            section_text.append(cell.source)
-            last_markdown = cell.source
+                section = heading
         elif cell.cell_type == "code":
-            for kind, pattern in _save_calls(cell.source):
-                question = _first_question("\n\n".join(section_text)) or _first_sentence(last_markdown)
-                rows.append((name, index, kind, pattern, section, question))
+            rows += [(name, index, kind, pattern, section) for kind, pattern in _save_calls(cell.source)]
     return pd.DataFrame(rows, columns=OUTPUT_COLUMNS)
 
 
@@ -252,7 +341,7 @@ def notebook_question(notebook):
     title = next((line[2:].strip() for line in source.splitlines() if line.startswith("# ")), "")
     for paragraph in _paragraphs(source):
         if paragraph.startswith("**Question.**"):
-            return title, _plain(paragraph.removeprefix("**Question.**"), limit=None)
+            return title, _plain(paragraph.removeprefix("**Question.**"))
     return title, _first_sentence(source)
 
 
@@ -296,48 +385,57 @@ def _claim(path, outputs):
     return matches.iloc[0] if len(matches) else None
 
 
-def _notebook_entry(path, notebook, claimed, report_dir):
+def _notebook_entry(path, notebook, items, claimed):
     title, question = notebook_question(notebook)
-    mine = {file: claim for file, claim in claimed.items() if claim is not None and claim["notebook"] == path.stem}
+    mine = sorted((file for file, claim in claimed.items() if claim is not None and claim["notebook"] == path.stem),
+                  key=lambda file: (claimed[file]["cell"], file.name))
     return {"stem": path.stem, "page": f"{path.stem}.html", "title": title or path.stem,
-            "question": question, "error": _error(notebook), **_items(sorted(mine, key=lambda f: (mine[f]["cell"], f.name)), mine, report_dir)}
+            "question": question, "error": _error(notebook), **_split([items[file] for file in mine])}
 
 
-def _items(files, claims, report_dir):
-    figures, tables = [], []
-    for file in files:
-        claim = claims.get(file)
-        caption = "" if claim is None else _caption(claim["section"], claim["question"])
-        item = {"name": file.name, "href": Path(os.path.relpath(file, report_dir)).as_posix(),
-                "section": "" if claim is None else claim["section"], "caption": caption}
-        if file.suffix == ".png":
-            figures.append({**item, **_interactive(file, report_dir)})
-        else:
-            tables.append({**item, "shape": _table_shape(file)})
-    return {"figures": figures, "tables": tables}
+def _split(items):
+    return {"figures": [item for item in items if item["kind"] == "figure"],
+            "tables": [item for item in items if item["kind"] == "table"]}
 
 
-def _interactive(png, report_dir):
-    """The interactive version of a figure: ``NN-name.html`` beside ``NN-name.png`` (written by
-    lib.explore.offline, self-contained and offline), as a link and an embedded frame."""
-    page = png.with_suffix(".html")
-    if not page.is_file():
-        return {"interactive": ""}
-    if external := external_resources(page.read_text(encoding="utf-8")):
-        raise WorkbenchError(f"{page.name} would load {', '.join(sorted(set(external)))} from the web; "
-                             "the report must work offline")
-    return {"interactive": Path(os.path.relpath(page, report_dir)).as_posix(),
-            "interactive_size": f"{page.stat().st_size / 1e6:.1f} MB"}
+def _item(path, href, claim, problems, questions):
+    """What the index shows of one output: its question and caption from the captions table
+    (a missing row is a problem line, and the section heading stands in), its links."""
+    kind = "figure" if path.suffix == ".png" else "table"
+    row = captions.caption_for(path.stem, kind, path=questions)
+    section = "" if claim is None else claim["section"]
+    if row is None and claim is not None:   # an unclaimed left-over is listed apart, not captioned
+        problems.append(f"{kind} {path.stem}: no row in {Path(questions).name}, so it has no "
+                        "question or caption (add one)")
+    item = {"name": path.name, "stem": path.stem, "kind": kind, "href": href, "section": section,
+            "question": row["question"] if row else section, "caption": row["caption"] if row else ""}
+    if kind == "table":
+        return {**item, "page": "", "shape": _table_shape(path)}
+    interactive = path.with_suffix(".html")
+    return {**item, "wide": not _fits_half(path), "svg": f"figures/{path.stem}.svg" if path.with_suffix(".svg").is_file() else "",
+            "interactive": f"figures/{interactive.name}" if interactive.is_file() else "",
+            "interactive_size": f"{interactive.stat().st_size / 1e6:.1f} MB" if interactive.is_file() else ""}
 
 
-def _caption(section, question):
-    if not question or question == section:
-        return section
-    return f"{section}: {question}" if section else question
+def _fits_half(png):
+    """True when the figure's text stays readable at half the index's width: shown at
+    PAGE_WIDTH / 2 CSS px, a point of the figure (its width in inches × 72 points) gets at least
+    READABLE_SCALE px. Width and dpi come from the PNG's IHDR and pHYs chunks (72 dpi without pHYs)."""
+    data = png.read_bytes()[:4096]
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return False
+    width = struct.unpack(">I", data[16:20])[0]
+    dpi = 72.0
+    at = data.find(b"pHYs")
+    if at > 0:
+        per_x, _, unit = struct.unpack(">IIB", data[at + 4:at + 13])
+        dpi = per_x * 0.0254 if unit == 1 and per_x else dpi
+    points = width / dpi * 72
+    return (PAGE_WIDTH / 2) / points >= READABLE_SCALE
 
 
 def _table_shape(path):
-    with open(path, newline="", encoding="utf-8") as file:
+    with open(path, newline="", encoding="utf-8", errors="replace") as file:
         rows = list(csv.reader(file))
     return f"{max(len(rows) - 1, 0)} × {len(rows[0]) if rows else 0}"
 
@@ -361,6 +459,15 @@ def _corpus_label(notebooks):
     return "each notebook's default CORPUS_DIR (seeds/)"
 
 
+def _corpus_dir(notebooks):
+    """The folder the notebooks read: the CORPUS_DIR a run injected, else the seeds."""
+    for notebook in notebooks:
+        folder = notebook.metadata.get("papermill", {}).get("parameters", {}).get("CORPUS_DIR")
+        if folder:
+            return Path(folder) if Path(folder).is_absolute() else ROOT / folder
+    return SEEDS_DIR
+
+
 def _last_heading(source):
     headings = [line.lstrip("#").strip() for line in source.splitlines() if re.match(r"#{1,6} ", line)]
     return re.sub(r"^\d+\.\s*", "", headings[-1]) if headings else None
@@ -374,14 +481,6 @@ def _sentences(paragraph):
     return re.split(r"(?<=[.?!])\s+(?=[A-Z`\"'(*“‘])", paragraph)
 
 
-def _first_question(source):
-    for paragraph in _paragraphs(source):
-        for sentence in _sentences(paragraph.lstrip("#- ").strip()):
-            if sentence.rstrip("*_ ").endswith("?"):
-                return _plain(sentence)
-    return ""
-
-
 def _first_sentence(source):
     for paragraph in _paragraphs(source):
         if not paragraph.startswith(("#", "|")):
@@ -389,14 +488,12 @@ def _first_sentence(source):
     return ""
 
 
-def _plain(text, *, limit=MAX_CAPTION):
-    """Markdown to plain text (code spans kept as `x`), cut to ``limit`` characters."""
+def _plain(text):
+    """Markdown to plain text (code spans kept as `x`), whole."""
     parts = re.split(r"(`[^`]*`)", text)
     text = "".join(part if part.startswith("`") else re.sub(
         r"(\*\*|__|(?<!\w)[*_]|[*_](?!\w))", "", re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", part))
         for part in parts).strip().removesuffix(":")
-    if limit and len(text) > limit:
-        text = text[:limit].rsplit(" ", 1)[0] + " …"
     return text
 
 
@@ -410,7 +507,7 @@ def _inline(text):
 def _index_template():
     environment = jinja2.Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["inline"] = _inline
-    return environment.from_string(INDEX_HTML)
+    return environment.from_string(INDEX_HTML, globals={"width": PAGE_WIDTH + 48})
 
 
 def main(argv=None):

@@ -1,11 +1,12 @@
-"""The interactive files: one self-contained HTML each, nothing loaded from the web (checked the
-way the report checks its pages, and stricter: no src or href to http(s) at all), same bytes on
-a rerun."""
+"""The interactive files: one self-contained HTML each, nothing loaded from the web (checked by
+the report's one URL scanner, and stricter with links=True: no src or href to http(s) at all),
+same bytes on a rerun."""
 from lib.explore.kwic import kwic
 from lib.explore.offline import external_loads, query_trends_html, term_scatter_html
 from lib.explore.query import query_trends
 from lib.explore.scatter import term_scatter
 from lib.report.pages import external_resources
+from lib.report.urls import external_urls
 
 
 def write_both(sentences, folder):
@@ -30,3 +31,11 @@ def test_offline_self_contained_and_deterministic(sentences, tmp_path):
 def test_external_loads_sees_links_and_sources():
     page = '<link href="//cdn.x/a.css"><a href="https://x.org">x</a><img src="b.png"><script>"https://y"</script>'
     assert external_loads(page) == ["//cdn.x/a.css", "https://x.org"]
+
+
+def test_one_scanner_with_a_links_switch():
+    page = ('<a href="https://x.org">x</a><div style="background: url(https://i.org/b.png)"></div>'
+            '<style>/* https://no.org */ @import "https://f.org/f.css";</style>')
+    assert external_urls(page) == external_resources(page) == ["https://i.org/b.png", "https://f.org/f.css"]
+    assert external_urls(page, links=True) == external_loads(page) == [
+        "https://x.org", "https://i.org/b.png", "https://f.org/f.css"]

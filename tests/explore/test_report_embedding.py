@@ -1,5 +1,5 @@
-"""The report links and embeds the interactive files beside their PNGs and stays offline: no
-src or href in the index points to the web, and an interactive file that would load something
+"""The report copies, links and embeds the interactive files beside their PNGs and stays offline:
+no src or href in the index points to the web, and an interactive file that would load something
 from the web stops the build."""
 import nbformat
 import pytest
@@ -28,13 +28,16 @@ def make_output(tmp_path, interactive):
 
 def test_index_links_and_embeds_the_interactive_file(tmp_path):
     output, notebooks = make_output(tmp_path, "<!DOCTYPE html><script>var x = 1;</script>")
-    index = build_report(output, notebooks_dir=notebooks).read_text(encoding="utf-8")
-    assert '<a class="interactive" href="../figures/05-term-scatter.html">' in index
-    assert '<iframe src="../figures/05-term-scatter.html"' in index
+    path = build_report(output, notebooks_dir=notebooks)
+    index = path.read_text(encoding="utf-8")
+    assert '<a class="interactive" href="figures/05-term-scatter.html">' in index
+    assert '<iframe src="figures/05-term-scatter.html"' in index
+    assert (path.parent / "figures" / "05-term-scatter.html").read_bytes() == \
+        (output / "figures" / "05-term-scatter.html").read_bytes()
     assert external_loads(index) == []
 
 
 def test_an_interactive_file_that_loads_from_the_web_stops_the_build(tmp_path):
     output, notebooks = make_output(tmp_path, '<script src="https://cdn.plot.ly/plotly.min.js"></script>')
-    with pytest.raises(WorkbenchError, match="05-term-scatter.html would load https://cdn.plot.ly"):
+    with pytest.raises(WorkbenchError, match="05-term-scatter.html: it would load https://cdn.plot.ly"):
         build_report(output, notebooks_dir=notebooks)

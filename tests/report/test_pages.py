@@ -1,5 +1,7 @@
-"""The report: pages without code that work offline, an index of every figure and table with its question."""
+"""The report: a folder that stands alone and works offline, pages without code, an index of every
+figure and table with its question and caption from the captions table."""
 import re
+import shutil
 
 import nbformat
 import pytest
@@ -7,6 +9,7 @@ from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
 from lib.report.pages import build_report, external_resources, saved_outputs
+from lib.report.urls import external_urls, local_references
 
 # A 1×1 PNG: the report only links figures, it never decodes them.
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -38,9 +41,16 @@ def failed_notebook():
                                new_code_cell("load_corpus(CORPUS_DIR)", outputs=[error])])
 
 
+QUESTIONS = """stem,kind,question,caption
+01-shares,figure,Who leads the coverage?,"Each source's share of the articles, with n."
+01-counts,table,How many articles per source?,"One row per source with its number of articles."
+01-target-*,figure,How does each target fare?,"One chart per target, drawn the same way."
+"""
+
+
 @pytest.fixture
 def run(tmp_path):
-    """An output folder as a run leaves it: executed notebooks, figures, tables."""
+    """An output folder as a run leaves it: executed notebooks, figures, tables, a captions table."""
     (tmp_path / "notebooks").mkdir()
     nbformat.write(demo_notebook(), tmp_path / "notebooks" / "01-demo.ipynb")
     nbformat.write(failed_notebook(), tmp_path / "notebooks" / "02-broken.ipynb")
@@ -49,41 +59,63 @@ def run(tmp_path):
         (tmp_path / "figures" / f"{name}.png").write_bytes(PNG)
     (tmp_path / "tables").mkdir()
     (tmp_path / "tables" / "01-counts.csv").write_text("source,n\nA,5\nB,4\n")
+    (tmp_path / "questions.csv").write_text(QUESTIONS, encoding="utf-8")
     return tmp_path
 
 
-def built(run):
-    index = build_report(run, notebooks_dir=run / "notebooks", title="Demo report")
+def built(run, **options):
+    index = build_report(run, notebooks_dir=run / "notebooks", title="Demo report",
+                         questions=run / "questions.csv", **options)
     return index, index.read_text(encoding="utf-8")
 
 
-def test_every_save_call_is_found_with_the_question_its_section_asks():
+def test_every_save_call_is_found_with_its_section():
     rows = saved_outputs(demo_notebook(), "01-demo")
     assert rows[["kind", "pattern", "section"]].values.tolist() == [
         ["figure", "01-shares", "Shares"], ["table", "01-counts", "Counts"], ["figure", "01-target-*", "Per target"]]
-    assert rows["question"].tolist() == [
-        "Who leads, and by how much?",
-        "One row per source, with the `n` of articles.",
-        "A chart per target, drawn the same way",
-    ]
 
 
-def test_the_index_lists_every_figure_and_table_and_each_link_resolves(run):
+def test_every_figure_and_table_is_copied_into_the_report_and_linked_there(run):
     index, page = built(run)
-    linked = set(re.findall(r'(?:src|href)="([^"#]+)"', page))
+    linked = set(local_references(page))
     for path in [*(run / "figures").glob("*.png"), *(run / "tables").glob("*.csv")]:
-        assert any((index.parent / link).resolve() == path.resolve() for link in linked), path.name
-    for link in linked:
-        assert (index.parent / link).exists(), link
+        copy = index.parent / path.parent.name / path.name
+        assert copy.read_bytes() == path.read_bytes(), path.name
+        assert f"{path.parent.name}/{path.name}" in linked, path.name
+    assert "../" not in page
+    assert (index.parent / "tables" / "01-counts.html").is_file()
 
 
-def test_each_output_is_captioned_with_the_question_from_the_notebook_that_wrote_it(run):
+def test_the_report_folder_works_when_copied_anywhere_on_its_own(run, tmp_path_factory):
+    index, _ = built(run)
+    elsewhere = tmp_path_factory.mktemp("shared") / "report"
+    shutil.copytree(index.parent, elsewhere)
+    shutil.rmtree(run)  # nothing outside the copy is left to lean on
+    pages = sorted(elsewhere.rglob("*.html"))
+    assert {p.relative_to(elsewhere).as_posix() for p in pages} >= {
+        "index.html", "findings.html", "01-demo.html", "tables/01-counts.html"}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        assert external_urls(text) == [], page.name
+        for reference in local_references(text):
+            target = (page.parent / reference).resolve()
+            assert target.is_relative_to(elsewhere.resolve()) and target.exists(), (page.name, reference)
+
+
+def test_each_output_gets_its_question_and_whole_caption_from_the_captions_table(run):
     _, page = built(run)
-    shares = page.split("01-shares.png</span>")[1]
-    assert "Shares: Who leads, and by how much?" in shares.split("</figcaption>")[0]
-    assert "One row per source, with the <code>n</code> of articles." in page
-    assert page.count("Per target: A chart per target") == 2  # both files of the f-string name
+    shares = page.split('<figure id="01-shares">')[1].split("</figure>")[0]
+    assert "<b>Who leads the coverage?</b>Each source&#39;s share of the articles, with n." in shares
+    assert "<b>How many articles per source?</b> One row per source with its number of articles." in page
+    assert page.count("<b>How does each target fare?</b>") == 2  # both files of the f-string name
     assert "Which outlet leads the coverage?" in page
+    assert "Problems while building" not in page
+
+
+def test_an_output_with_no_caption_row_is_a_problem_on_the_index(run):
+    (run / "questions.csv").write_text(QUESTIONS.replace("01-counts,table", "01-other,table"), encoding="utf-8")
+    _, page = built(run)
+    assert "table 01-counts: no row in questions.csv" in page
 
 
 def test_files_no_notebook_claims_are_listed_apart(run):
@@ -108,8 +140,23 @@ def test_notebook_pages_show_text_and_outputs_but_no_code(run):
 
 def test_pages_load_nothing_from_the_web(run):
     index, _ = built(run)
-    for page in index.parent.glob("*.html"):
+    for page in index.parent.rglob("*.html"):
         assert external_resources(page.read_text(encoding="utf-8")) == [], page.name
+
+
+def test_table_pages_are_searchable_with_the_bundle_loaded_from_the_folder(run):
+    index, _ = built(run)
+    table = (index.parent / "tables" / "01-counts.html").read_text(encoding="utf-8")
+    assert '<script src="../assets/datatables.js"></script>' in table
+    assert 'id="table-01-counts"' in table and "new ITable(table, dt_args)" in table
+    bundle = (index.parent / "assets" / "datatables.js").read_text(encoding="utf-8")
+    assert "injectModule" in bundle and len(bundle) > 500_000  # itables' DataTables bundle, inlined
+
+
+def test_a_table_that_cannot_be_parsed_is_a_problem_not_a_crash(run):
+    (run / "tables" / "01-broken.csv").write_bytes(b"")
+    _, page = built(run)
+    assert "tables/01-broken.csv: cannot be read as CSV" in page
 
 
 def test_the_offline_check_catches_what_nbconvert_would_fetch_by_default():
@@ -122,9 +169,9 @@ def test_the_offline_check_catches_what_nbconvert_would_fetch_by_default():
 
 def test_a_rebuild_writes_the_same_bytes(run):
     index, _ = built(run)
-    first = {p.name: p.read_bytes() for p in index.parent.iterdir()}
+    first = {p.relative_to(index.parent): p.read_bytes() for p in index.parent.rglob("*") if p.is_file()}
     built(run)
-    assert {p.name: p.read_bytes() for p in index.parent.iterdir()} == first
+    assert {p.relative_to(index.parent): p.read_bytes() for p in index.parent.rglob("*") if p.is_file()} == first
 
 
 def test_the_page_of_a_notebook_that_is_gone_is_removed(run):
