@@ -138,6 +138,15 @@ def _short(text, limit=MAX_LABEL):
     return cut.rstrip(" ,;:") + "…"
 
 
+def _legend_below(fig, handles):
+    """A one-row legend under everything drawn so far (tick labels and axis labels included)."""
+    renderer = fig.canvas.get_renderer()
+    bottom = min(ax.get_tightbbox(renderer).y0 for ax in fig.axes if ax.get_visible() and ax.axison)
+    y = (bottom - 4) / (fig.get_figheight() * fig.dpi)
+    return fig.legend(handles=handles, loc="upper center", ncol=len(handles), bbox_to_anchor=(0.5, y),
+                      fontsize=LABEL_SIZE + 1)
+
+
 def _plural(n, word):
     return f"{n:,} {word}{'' if n == 1 else 's'}"
 
@@ -272,8 +281,8 @@ def plot_topic_terms(model, labels, *, n=10):
         ax.set_xlabel("term weight", fontsize=LABEL_SIZE)
         ax.tick_params(labelsize=LABEL_SIZE)
         ax.grid(axis="y", visible=False)
-    set_titles(fig, "What is each topic about?", f"the top {n} terms of each of k={k} topics "
-               f"({model.kind.upper()}), by weight")
+    set_titles(fig, "What is each topic about?", f"n={len(model.keys):,} paragraphs; the top {n} terms "
+               f"of each of k={k} topics ({model.kind.upper()}), by weight")
     return fig
 
 
@@ -337,10 +346,10 @@ def plot_stance_by_source(table, target_labels):
                 ax.errorbar(shown["net"], y[has_interval], fmt="none", ecolor=colour, capsize=2, elinewidth=1.2,
                             xerr=[shown["net"] - shown["net_ci_low"], shown["net_ci_high"] - shown["net"]])
             ax.plot(rows["net"], y, "o", color=colour, markersize=6, linestyle="")
-            # One call per kind of point, not per point: the n labels are the only per-point text.
             for net, at, n in zip(rows["net"], y, rows["n"]):
-                ax.annotate(f"{n}", (net, at), xytext=(5, 0), textcoords="offset points",
-                            va="center", fontsize=LABEL_SIZE, color="#333333")
+                ax.annotate(f"{n}", (net, at), xytext=(5, 0), textcoords="offset points", va="center",
+                            fontsize=LABEL_SIZE, color="#333333",
+                            bbox={"fc": "white", "ec": "none", "pad": 0.3, "alpha": 0.8})
         ax.axvline(0, color="#999999", linewidth=0.8)
         ax.set_yticks(range(len(sources)), [_short(s, 30) for s in sources], fontsize=LABEL_SIZE + 1)
         ax.set_ylim(len(sources) - 0.5, -0.5)
@@ -353,8 +362,7 @@ def plot_stance_by_source(table, target_labels):
         ax.axis("off")
     handles = [plt.Line2D([], [], marker="o", linestyle="", color=VOICE_COLOURS[v], label=v.replace("_", " "))
                for v in voices]
-    fig.legend(handles=handles, loc="upper center", ncol=len(handles), bbox_to_anchor=(0.5, 0.04),
-               fontsize=LABEL_SIZE + 1)
+    _legend_below(fig, handles)
     n_intervals = int(table["net_ci_low"].notna().sum()) if "net_ci_low" in table else 0
     bars = (f"bars: 95% intervals, articles resampled ({n_intervals} of {len(table)} cells)" if n_intervals
             else "no interval: every cell has fewer than 3 articles")

@@ -67,6 +67,9 @@ def test_stance_points_are_filled_with_legible_n_and_intervals_where_present():
     labels = sorted(t.get_text() for ax in axes for t in ax.texts)
     assert labels == sorted(["12", "8", "9", "2", "1"])
     assert "2 of 5 cells" in titles(fig)[1]
+    renderer = fig.canvas.get_renderer()
+    legend = fig.legends[0].get_window_extent(renderer)
+    assert all(legend.y1 <= ax.get_tightbbox(renderer).y0 for ax in axes)
 
 
 def test_stance_overview_is_a_different_view_with_n_and_intervals():
@@ -193,3 +196,17 @@ def test_notebook_inputs_missing_or_empty_give_one_line_each_and_no_figure(capsy
     assert plots.why_missing({"x": pd.DataFrame({"a": [1]})}, "x") is None
     assert plots.show_figure("02-source-topics", why_not="its input is empty.", folder=tmp_path) is None
     assert capsys.readouterr().out == "02-source-topics: not shown; its input is empty.\n"
+
+
+def test_topic_terms_name_each_topic_and_its_n():
+    from types import SimpleNamespace
+
+    model = SimpleNamespace(k=3, kind="nmf", vocabulary=np.array(["chip", "cloud", "export", "qwen"]),
+                            topic_term=np.array([[0.9, 0.1, 0.0, 0.2], [0.0, 0.8, 0.1, 0.3], [0.1, 0.0, 0.7, 0.0]]),
+                            keys=pd.DataFrame({"doc_id": ["a"] * 12, "para_idx": range(12)}))
+    fig = plots.plot_topic_terms(model, {0: "chips", 1: "cloud", 2: "export rules"}, n=2)
+    assert_framed(fig)
+    assert titles(fig)[1].startswith("n=12 paragraphs; the top 2 terms of each of k=3 topics")
+    assert [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.axison][:3] == [
+        "0: chips", "1: cloud", "2: export rules"]
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["qwen", "chip"]
