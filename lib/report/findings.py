@@ -15,6 +15,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
+from lib.report.tables import raw_href
+
 TOP_TERMS = 3        # distinctive terms named per source
 TOP_TOPICS = 10      # topics listed (all of them below this many)
 
@@ -205,8 +207,11 @@ def stance_finding(read):
         if evidence is not None:
             mine = evidence[(evidence["source"] == row.source) & (evidence["target_id"] == row.target_id)
                             & (evidence["voice"] == row.voice)]
-            statement["examples"] = [f"{label}: {excerpt}" for label, excerpt in
-                                     zip(mine["label"], mine["excerpt"].fillna(""))][:2]
+            statement["examples"] = [
+                {"text": f"{example.label}: {example.excerpt if pd.notna(example.excerpt) else ''}",
+                 "href": raw_href(example.doc_id, example.raw_start)
+                 if {"doc_id", "raw_start"} <= set(mine.columns) and pd.notna(example.raw_start) else ""}
+                for example in mine.head(2).itertuples()]
         statements.append(statement)
     return statements, _evidence(("stance cells", table_link("03-stance-by-source")),
                                  ("evidence sentences", table_link("03-evidence")),
@@ -315,7 +320,7 @@ where it is an estimate, its 95% interval; each line links to the rows behind it
 
 def findings_page(items, *, title="Findings", exists=lambda href: True):
     """The findings as one HTML page (links relative to the report folder); a link for which
-    ``exists(href)`` is false (a figure that was not drawn) is left out."""
+    ``exists(href)`` is false (a figure that was not drawn, a raw file the report lacks) is left out."""
     parts = []
     for item in items:
         parts.append(f"<h2>{html.escape(item['question'])}</h2>")
@@ -328,8 +333,10 @@ def findings_page(items, *, title="Findings", exists=lambda href: True):
             text = html.escape(statement["text"])
             if statement.get("href") and exists(statement["href"]):
                 text += f' <a href="{html.escape(statement["href"])}">rows</a>'
-            quotes = "".join(f"<blockquote>{html.escape(example)}</blockquote>"
-                             for example in statement.get("examples", []))
+            quotes = "".join(
+                f"<blockquote>{html.escape(example['text'])}"
+                + (f' <a href="{html.escape(example["href"])}">in context</a>' if example["href"] and exists(example["href"]) else "")
+                + "</blockquote>" for example in statement.get("examples", []))
             parts.append(f"<li>{text}{quotes}</li>")
         parts.append("</ul>")
         links = " · ".join(f'<a href="{html.escape(e["href"])}">{html.escape(e["label"])}</a>'

@@ -95,7 +95,7 @@ INDEX_HTML = """\
   .figures { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 1rem; }
   figure { margin: 0; border: 1px solid #ddd; border-radius: 4px; padding: 0.5rem; background: #fff; }
   figure.wide { grid-column: 1 / -1; }
-  figure img { width: 100%; height: auto; display: block; }
+  figure img { width: 100%; height: auto; display: block; margin: 0 auto; }
   figcaption { font-size: 0.92rem; margin-top: 0.4rem; }
   figcaption b { display: block; font-size: 1rem; }
   figure iframe { width: 100%; height: 720px; border: 1px solid #ddd; margin-top: 0.4rem; }
@@ -127,7 +127,7 @@ This folder works on its own, offline: copy or zip it whole.</p>
 <div class="figures">
 {% for item in notebook.figures %}
 <figure id="{{ item.stem }}"{% if item.wide %} class="wide"{% endif %}>
-<a href="{{ item.href }}"><img src="{{ item.href }}" alt="{{ item.question }}" loading="lazy"></a>
+<a href="{{ item.href }}"><img src="{{ item.href }}" alt="{{ item.question }}" loading="lazy" style="max-width: {{ item.max_width }}px"></a>
 <figcaption><b>{{ item.question }}</b>{{ item.caption }}
 <br><span class="name">{{ item.name }}</span>{% if item.svg %} · <a href="{{ item.svg }}">SVG</a>{% endif %}
 {% if item.interactive %} · <a class="interactive" href="{{ item.interactive }}">Interactive version</a> (one offline HTML file, {{ item.interactive_size }})
@@ -202,7 +202,7 @@ def build_report(output_dir=OUTPUT_DIR, *, notebooks_dir=NOTEBOOKS_DIR, title="P
     found = findings.findings(output_dir / "tables")
     (report_dir / "findings.html").write_text(
         findings.findings_page(found, title=f"{title}: findings",
-                               exists=lambda href: (report_dir / href.split("?")[0]).is_file()),
+                               exists=lambda href: (report_dir / re.split(r"[?#]", href)[0]).is_file()),
         encoding="utf-8", newline="\n")
     index = report_dir / "index.html"
     problems += _broken_links(report_dir, to_come=index)
@@ -412,26 +412,34 @@ def _item(path, href, claim, problems, questions):
     if kind == "table":
         return {**item, "page": "", "shape": _table_shape(path)}
     interactive = path.with_suffix(".html")
-    return {**item, "wide": not _fits_half(path), "svg": f"figures/{path.stem}.svg" if path.with_suffix(".svg").is_file() else "",
+    return {**item, **_thumbnail(path), "svg": f"figures/{path.stem}.svg" if path.with_suffix(".svg").is_file() else "",
             "interactive": f"figures/{interactive.name}" if interactive.is_file() else "",
             "interactive_size": f"{interactive.stat().st_size / 1e6:.1f} MB" if interactive.is_file() else ""}
 
 
-def _fits_half(png):
-    """True when the figure's text stays readable at half the index's width: shown at
-    PAGE_WIDTH / 2 CSS px, a point of the figure (its width in inches × 72 points) gets at least
-    READABLE_SCALE px. Width and dpi come from the PNG's IHDR and pHYs chunks (72 dpi without pHYs)."""
+def _width_in_points(png):
+    """A figure's width in points (inches × 72), from its PNG's IHDR and pHYs chunks (72 dpi
+    without pHYs); None for a file that is not a PNG."""
     data = png.read_bytes()[:4096]
     if data[:8] != b"\x89PNG\r\n\x1a\n":
-        return False
+        return None
     width = struct.unpack(">I", data[16:20])[0]
     dpi = 72.0
     at = data.find(b"pHYs")
     if at > 0:
         per_x, _, unit = struct.unpack(">IIB", data[at + 4:at + 13])
         dpi = per_x * 0.0254 if unit == 1 and per_x else dpi
-    points = width / dpi * 72
-    return (PAGE_WIDTH / 2) / points >= READABLE_SCALE
+    return width / dpi * 72
+
+
+def _thumbnail(png):
+    """How the index shows a figure: 'wide' (a row of its own) unless its text stays readable at
+    half the page (shown at PAGE_WIDTH / 2 CSS px, each figure point gets READABLE_SCALE px or
+    more), and at most its natural size (96 CSS px per inch) so a small figure is not blown up."""
+    points = _width_in_points(png)
+    if points is None:
+        return {"wide": True, "max_width": PAGE_WIDTH}
+    return {"wide": (PAGE_WIDTH / 2) / points < READABLE_SCALE, "max_width": round(points * 96 / 72)}
 
 
 def _table_shape(path):

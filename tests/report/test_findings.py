@@ -9,7 +9,8 @@ STANCE = pd.DataFrame({
     "net": [0.6, 0.72, 0.333], "net_ci_low": [0.41, 0.5, None], "net_ci_high": [0.77, 0.9, None],
 })
 EVIDENCE = pd.DataFrame({"source": ["Wire"], "target_id": ["open_source_ai"], "voice": ["all"], "label": ["FAVOR"],
-                         "excerpt": ["Open models spread faster, the wire says."]})
+                         "excerpt": ["Open models spread faster, the wire says."],
+                         "doc_id": ["w1"], "raw_start": [120]})
 TRANSFER = pd.DataFrame({
     "method": ["majority", "chance", "classifier"], "n": 200, "n_articles": 12, "n_train": 900,
     "macro_f1": [0.25, 0.31, 0.52], "macro_f1_cluster_low": [0.2, 0.27, 0.44], "macro_f1_cluster_high": [0.3, 0.35, 0.6],
@@ -35,7 +36,10 @@ def test_stance_cells_carry_n_interval_evidence_and_say_when_there_is_no_interva
         "Blog on open_source_ai: net +0.33 (1 for, 0 against of n=3 pairs) (descriptive only: 1 article, no interval).",
         "Wire on open_source_ai: net +0.60 (30 for, 6 against of n=40 pairs) (95% CI 0.41–0.77).",
     ]
-    assert stance["statements"][1]["examples"] == ["FAVOR: Open models spread faster, the wire says."]
+    assert stance["statements"][1]["examples"] == [{"text": "FAVOR: Open models spread faster, the wire says.",
+                                                    "href": "raw/w1.html#o120"}]
+    page = findings_page(findings(tmp_path / "t"), exists=lambda href: not href.startswith("raw/"))
+    assert "Open models spread faster, the wire says.</blockquote>" in page   # no raw page: no link
     assert stance["statements"][1]["href"] == "tables/03-evidence.html?search=Wire%20open_source_ai"
 
 
