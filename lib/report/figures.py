@@ -1,8 +1,10 @@
 """Save figures and tables so that a rerun writes the same bytes.
 
 Every figure goes to ``data/figures/NN-name.png`` and ``.svg`` (no timestamps, no software version
-in the metadata); every table to ``data/tables/NN-name.csv`` (stable float format, no index), and
-:func:`read_table` reads one back, or says in one line why it is missing or empty.
+in the metadata); every table to ``data/tables/NN-name.csv`` (stable float format, no index).
+A later notebook reads them back with :func:`read_inputs` (one line for each table missing or
+empty: why, and what would make it computable) and shows a figure another notebook drew with
+:func:`show_figure` rather than drawing it twice.
 
 One style: :func:`use_style` before drawing; :func:`set_titles` last, so that every figure has its
 question in a few words as its title and its n as the subtitle, above the panels.
@@ -99,6 +101,69 @@ def read_table(name, *, folder=TABLES_DIR, why_empty=""):
               f"{' (' + why_empty.rstrip('.') + ')' if why_empty else ''}; its output says why.")
         return None
     return table
+
+
+# Why a notebook's table can be empty, and what would fill it: for notebook 04, which reads them.
+EMPTY_BECAUSE = {
+    "02-source-shares": "no topic model could be fitted, e.g. too few paragraphs of prose; more "
+                        "articles with prose paragraphs would give one",
+    "02-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more articles "
+                 "with prose paragraphs would give one",
+    "03-stance-by-source": "no sentence mentions a stance target; add the names your articles use "
+                           "to lib/resources/targets.csv",
+    "03-sentence-stance": "no sentence mentions a stance target; add the names your articles use "
+                          "to lib/resources/targets.csv",
+    "03-who-is-quoted": "no sentence quotes a named speaker",
+    "03-distinctive-terms": "distinctive terms need two or more sources with words; name the "
+                            "sources in a manifest.csv or a sub-folder per source",
+}
+
+
+def read_inputs(names, *, folder=TABLES_DIR):
+    """{name: table, or None} for the tables an earlier notebook wrote, printing one line for each
+    that is missing or empty: why, and what would make it computable (EMPTY_BECAUSE).
+
+    >>> read_inputs(["98-nothing"])
+    98-nothing: not found in tables/; notebook 98 writes it (run notebook 98 first, or `make figures`).
+    {'98-nothing': None}
+    """
+    return {name: read_table(name, folder=folder, why_empty=EMPTY_BECAUSE.get(name, "")) for name in names}
+
+
+def why_missing(tables, *names):
+    """The reason a figure is not drawn when one of its input tables is missing (None in
+    ``tables``), for ``lib.report.plots.save_or_say``; None when all are there.
+
+    >>> why_missing({"03-who-is-quoted": None}, "03-who-is-quoted")
+    'its input 03-who-is-quoted is missing or empty (see the first lines of this notebook).'
+    """
+    gone = [name for name in names if tables.get(name) is None]
+    return (f"its input {', '.join(gone)} is missing or empty (see the first lines of this notebook)."
+            if gone else None)
+
+
+def show_figure(name, *, why_not=None, folder=FIGURES_DIR):
+    """A figure another notebook drew, to display as it is (not redrawn, so not saved twice), or
+    None with one line saying why not: ``why_not`` when given (e.g. :func:`why_missing`'s
+    reason), else that the notebook did not draw it.
+
+    >>> show_figure("99-never-drawn") is None
+    99-never-drawn: not drawn by notebook 99 (run it first; if it ran, its output says why).
+    True
+    >>> show_figure("02-source-topics", why_not="its input 02-source-shares is empty.")
+    02-source-topics: not shown; its input 02-source-shares is empty.
+    """
+    path = folder / f"{name}.png"
+    if why_not:
+        print(f"{name}: not shown; {why_not}")
+        return None
+    if not path.is_file():
+        print(f"{name}: not drawn by notebook {name[:2]} (run it first; if it ran, its output says why).")
+        return None
+    from IPython.display import Image
+
+    print(f"Drawn by notebook {name[:2]}: figures/{name}.png")
+    return Image(filename=str(path))
 
 
 def save_figure(fig, name, *, folder=FIGURES_DIR):

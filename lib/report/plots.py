@@ -4,7 +4,8 @@ notebook then says why in one line and saves no figure.
 
 Every figure has the same frame (:func:`lib.report.figures.set_titles`): its title is the question
 it answers in a few words, its subtitle the n behind it and what the marks mean. Text is at least
-8 pt. A figure one notebook draws is not drawn again by another: :func:`show_figure` shows it.
+8 pt. A figure one notebook draws is not drawn again by another: ``lib.report.figures.show_figure``
+shows it.
 
 >>> fig = plot_composition(composition(corpus.documents, corpus.paragraphs))  # doctest: +SKIP
 >>> plot_distinctive_terms(pd.DataFrame(columns=["source", "term", "z", "rank"])) is None
@@ -18,8 +19,7 @@ import pandas as pd
 from matplotlib.ticker import MaxNLocator
 
 from lib.corpus.audit import PARTS
-from lib.paths import FIGURES_DIR, TABLES_DIR
-from lib.report.figures import OKABE_ITO, read_table, save_figure, set_titles, use_style
+from lib.report.figures import OKABE_ITO, save_figure, set_titles, use_style
 from lib.stance.voice import canonical_speakers
 
 # Why a chart has nothing to draw, and what would give it something: keyed by the figure's name
@@ -42,45 +42,6 @@ NOT_DRAWN["stance-by-source"] = NOT_DRAWN["stance-overview"] = NOT_DRAWN["stance
 LABEL_SIZE = 8
 MAX_LABEL = 40
 
-# Why a notebook's table can be empty, and what would fill it: for notebook 04, which reads them.
-EMPTY_BECAUSE = {
-    "02-source-shares": "no topic model could be fitted, e.g. too few paragraphs of prose; more "
-                        "articles with prose paragraphs would give one",
-    "02-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more articles "
-                 "with prose paragraphs would give one",
-    "03-stance-by-source": "no sentence mentions a stance target; add the names your articles use "
-                           "to lib/resources/targets.csv",
-    "03-sentence-stance": "no sentence mentions a stance target; add the names your articles use "
-                          "to lib/resources/targets.csv",
-    "03-who-is-quoted": "no sentence quotes a named speaker",
-    "03-distinctive-terms": "distinctive terms need two or more sources with words; name the "
-                            "sources in a manifest.csv or a sub-folder per source",
-}
-
-
-def read_inputs(names, *, folder=TABLES_DIR):
-    """{name: table, or None} for the tables an earlier notebook wrote, printing one line for each
-    that is missing or empty: why, and what would make it computable (EMPTY_BECAUSE).
-
-    >>> read_inputs(["98-nothing"])
-    98-nothing: not found in tables/; notebook 98 writes it (run notebook 98 first, or `make figures`).
-    {'98-nothing': None}
-    """
-    return {name: read_table(name, folder=folder, why_empty=EMPTY_BECAUSE.get(name, "")) for name in names}
-
-
-def why_missing(tables, *names):
-    """The reason a figure is not drawn when one of its input tables is missing (None in
-    ``tables``), for :func:`save_or_say`; None when all are there.
-
-    >>> why_missing({"03-who-is-quoted": None}, "03-who-is-quoted")
-    'its input 03-who-is-quoted is missing or empty (see the first lines of this notebook).'
-    """
-    gone = [name for name in names if tables.get(name) is None]
-    return (f"its input {', '.join(gone)} is missing or empty (see the first lines of this notebook)."
-            if gone else None)
-
-
 def save_or_say(fig, name, why=None):
     """``save_figure(fig, name)``, or, when a plot returned None, one printed line saying why the
     figure is not drawn (``why``, else NOT_DRAWN for the name); returns the PNG path or None.
@@ -92,30 +53,6 @@ def save_or_say(fig, name, why=None):
         return save_figure(fig, name)
     print(f"{name}: not drawn; {why or NOT_DRAWN.get(name.split('-', 1)[-1], 'nothing to draw.')}")
     return None
-
-
-def show_figure(name, *, why_not=None, folder=FIGURES_DIR):
-    """A figure another notebook drew, to display as it is (not redrawn, so not saved twice), or
-    None with one line saying why not: ``why_not`` when given (e.g. :func:`why_missing`'s
-    reason), else that the notebook did not draw it.
-
-    >>> show_figure("99-never-drawn") is None
-    99-never-drawn: not drawn by notebook 99 (run it first; if it ran, its output says why).
-    True
-    >>> show_figure("02-source-topics", why_not="its input 02-source-shares is empty.")
-    02-source-topics: not shown; its input 02-source-shares is empty.
-    """
-    path = folder / f"{name}.png"
-    if why_not:
-        print(f"{name}: not shown; {why_not}")
-        return None
-    if not path.is_file():
-        print(f"{name}: not drawn by notebook {name[:2]} (run it first; if it ran, its output says why).")
-        return None
-    from IPython.display import Image
-
-    print(f"Drawn by notebook {name[:2]}: figures/{name}.png")
-    return Image(filename=str(path))
 
 
 UNKNOWN_SOURCE = "(source unknown)"

@@ -5,7 +5,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from lib.report.figures import save_figure, save_table, use_style  # noqa: E402
+from lib.report.figures import (read_inputs, read_table, save_figure, save_table, show_figure,  # noqa: E402
+                                 use_style, why_missing)
 
 
 def draw():
@@ -48,3 +49,37 @@ def test_chinese_text_draws_with_no_missing_glyph(tmp_path):
         warnings.simplefilter("error")       # matplotlib warns "Glyph ... missing" otherwise
         fig.savefig(tmp_path / "cjk.png")
     plt.close(fig)
+
+
+def test_read_table_names_a_missing_or_empty_input(capsys, tmp_path):
+    assert read_table("02-source-shares", folder=tmp_path) is None
+    save_table(pd.DataFrame(columns=["source", "topic", "share"]), "02-source-shares", folder=tmp_path)
+    assert read_table("02-source-shares", folder=tmp_path, why_empty="no topic model was fitted.") is None
+    save_table(pd.DataFrame({"source": ["A"], "speaker": ["NA"]}), "03-who-is-quoted", folder=tmp_path)
+    assert read_table("03-who-is-quoted", folder=tmp_path)["speaker"].tolist() == ["NA"]
+    assert capsys.readouterr().out.splitlines() == [
+        "02-source-shares: not found in tables/; notebook 02 writes it (run notebook 02 first, or `make figures`).",
+        "02-source-shares: empty; notebook 02 could not compute it on this folder (no topic model was fitted); "
+        "its output says why."]
+
+
+def test_notebook_inputs_missing_or_empty_give_one_line_each(capsys, tmp_path):
+    save_table(pd.DataFrame(columns=["source", "target_id", "voice", "net", "n"]), "03-stance-by-source",
+               folder=tmp_path)
+    tables = read_inputs(["03-stance-by-source", "03-who-is-quoted"], folder=tmp_path)
+    assert tables == {"03-stance-by-source": None, "03-who-is-quoted": None}
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("03-stance-by-source: empty; notebook 03 could not compute it") and "targets.csv" in lines[0]
+    assert lines[1].startswith("03-who-is-quoted: not found in tables/; notebook 03 writes it")
+    assert why_missing(tables, "03-who-is-quoted").startswith("its input 03-who-is-quoted is missing")
+    assert why_missing({"x": pd.DataFrame({"a": [1]})}, "x") is None
+    assert show_figure("02-source-topics", why_not="its input is empty.", folder=tmp_path) is None
+    assert capsys.readouterr().out == "02-source-topics: not shown; its input is empty.\n"
+
+
+def test_a_figure_drawn_elsewhere_is_shown_as_saved_not_redrawn(capsys, tmp_path):
+    png = save_figure(draw(), "01-example", folder=tmp_path)
+    image = show_figure("01-example", folder=tmp_path)
+    assert image.data == png.read_bytes()
+    assert capsys.readouterr().out == "Drawn by notebook 01: figures/01-example.png\n"

@@ -11,8 +11,7 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
-from lib.report import plots  # noqa: E402
-from lib.report.figures import read_table, save_table  # noqa: E402
+from lib.report import figures, plots  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -163,39 +162,19 @@ def test_composition_heatmap_topics_and_methods_share_the_frame():
 def test_nothing_to_draw_says_why_in_one_line(capsys, tmp_path):
     assert plots.plot_who_is_quoted(quoted_table().iloc[:0]) is None
     assert plots.save_or_say(None, "04-stance-overview") is None
-    assert plots.show_figure("01-composition", folder=tmp_path) is None
+    assert figures.show_figure("01-composition", folder=tmp_path) is None
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("04-stance-overview: not drawn; no sentence left for stance")
     assert out[1] == "01-composition: not drawn by notebook 01 (run it first; if it ran, its output says why)."
 
 
-def test_read_table_names_a_missing_or_empty_input(capsys, tmp_path):
-    assert read_table("02-source-shares", folder=tmp_path) is None
-    save_table(pd.DataFrame(columns=["source", "topic", "share"]), "02-source-shares", folder=tmp_path)
-    assert read_table("02-source-shares", folder=tmp_path, why_empty="no topic model was fitted.") is None
-    save_table(pd.DataFrame({"source": ["A"], "speaker": ["NA"]}), "03-who-is-quoted", folder=tmp_path)
-    assert read_table("03-who-is-quoted", folder=tmp_path)["speaker"].tolist() == ["NA"]
-    assert capsys.readouterr().out.splitlines() == [
-        "02-source-shares: not found in tables/; notebook 02 writes it (run notebook 02 first, or `make figures`).",
-        "02-source-shares: empty; notebook 02 could not compute it on this folder (no topic model was fitted); "
-        "its output says why."]
-
-
-def test_notebook_inputs_missing_or_empty_give_one_line_each_and_no_figure(capsys, tmp_path):
-    save_table(pd.DataFrame(columns=["source", "target_id", "voice", "net", "n"]), "03-stance-by-source",
-               folder=tmp_path)
-    tables = plots.read_inputs(["03-stance-by-source", "03-who-is-quoted"], folder=tmp_path)
-    assert tables == {"03-stance-by-source": None, "03-who-is-quoted": None}
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2
-    assert lines[0].startswith("03-stance-by-source: empty; notebook 03 could not compute it") and "targets.csv" in lines[0]
-    assert lines[1].startswith("03-who-is-quoted: not found in tables/; notebook 03 writes it")
+def test_a_figure_whose_input_is_missing_is_not_drawn_and_says_why(capsys, tmp_path):
+    tables = {"03-stance-by-source": None, "03-who-is-quoted": None}
     assert plots.plot_stance_overview(tables["03-stance-by-source"], {}) is None
     assert plots.plot_who_is_quoted(tables["03-who-is-quoted"]) is None
-    assert plots.why_missing(tables, "03-who-is-quoted").startswith("its input 03-who-is-quoted is missing")
-    assert plots.why_missing({"x": pd.DataFrame({"a": [1]})}, "x") is None
-    assert plots.show_figure("02-source-topics", why_not="its input is empty.", folder=tmp_path) is None
-    assert capsys.readouterr().out == "02-source-topics: not shown; its input is empty.\n"
+    assert plots.save_or_say(None, "04-who-is-quoted", figures.why_missing(tables, "03-who-is-quoted")) is None
+    assert capsys.readouterr().out == ("04-who-is-quoted: not drawn; its input 03-who-is-quoted is missing or "
+                                       "empty (see the first lines of this notebook).\n")
 
 
 def test_topic_terms_name_each_topic_and_its_n():
