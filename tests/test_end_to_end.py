@@ -14,9 +14,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lib.corpus.build import build_corpus
+from lib.corpus.build import load_corpus
 from lib.paths import DATA_DIR, ROOT
-from lib.report.pages import external_resources
+from lib.report.urls import external_urls
 from lib.report.runner import notebook_paths
 
 pytestmark = pytest.mark.slow
@@ -34,6 +34,12 @@ def fingerprint(*folders):
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as file:
         return list(csv.DictReader(file))
+
+
+def key_numbers(notebook):
+    """The ``name=value`` lines printed by the notebook's ``# NBVAL_CHECK_OUTPUT`` cell."""
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and c.source.startswith("# NBVAL_CHECK_OUTPUT"))
+    return dict(re.findall(r"^(\w+)=(\S+)$", "".join(o.get("text", "") for o in cell.get("outputs", [])), re.MULTILINE))
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +74,9 @@ def inventory(run):
 
 def test_every_notebook_ran_on_the_corpus_without_error(run, record_property):
     folder, result = run
-    record_property("notebook_seconds", {name: float(seconds) for name, seconds in re.findall(
-        r"notebook \d+/\d+: (\S+)\.ipynb\n\s+done in ([\d.]+) s", result.stdout)})
+    seconds = dict(re.findall(r"\d+/\d+ (\S+)\.ipynb done in ([\d.]+) s", result.stdout))
+    record_property("notebook_seconds", {name: float(seconds[name]) for name in sorted(seconds)})
+    assert sorted(seconds) == [p.stem for p in notebook_paths()], result.stdout
     executed = sorted((folder / "notebooks").glob("*.ipynb"))
     assert [p.name for p in executed] == [p.name for p in notebook_paths()]
     for path in executed:
@@ -79,6 +86,13 @@ def test_every_notebook_ran_on_the_corpus_without_error(run, record_property):
         parameters = notebook.metadata.get("papermill", {}).get("parameters", {})
         if "CORPUS_DIR" in parameters:
             assert Path(parameters["CORPUS_DIR"]) == MINI
+
+
+def test_a_notebook_starts_once_the_notebooks_whose_tables_it_reads_are_done(run):
+    # The runner runs notebooks side by side; 04-charts reads the tables of 01 to 03.
+    events = re.findall(r"\d+/\d+ (\S+)\.ipynb (started|done)", run[1].stdout)
+    charts_start = events.index(("04-charts", "started"))
+    assert {("01-corpus", "done"), ("02-topics", "done"), ("03-stance", "done")} <= set(events[:charts_start])
 
 
 def test_stored_outputs_carry_no_progress_bars(run):
@@ -105,7 +119,7 @@ def test_the_inventory_lists_every_article_of_the_corpus(inventory):
     articles = {p.relative_to(MINI).with_suffix("").as_posix()
                 for p in MINI.rglob("*") if p.suffix in ARTICLE_SUFFIXES}
     assert len(inventory) == len(articles)
-    assert {row["doc_id"] for row in inventory} == set(build_corpus(MINI).documents["doc_id"])
+    assert {row["doc_id"] for row in inventory} == set(load_corpus(MINI).documents["doc_id"])   # as the run cached it
 
 
 def test_the_duplicate_is_listed_in_problems_and_in_the_inventory(run, inventory):
@@ -120,9 +134,7 @@ def test_the_duplicate_is_listed_in_problems_and_in_the_inventory(run, inventory
 
 def test_the_numbers_the_corpus_notebook_prints_match_its_tables(run, inventory):
     folder, _ = run
-    corpus_notebook = nbformat.read(folder / "notebooks" / "01-corpus.ipynb", as_version=4)
-    printed = dict(re.findall(r"^(\w+)=(\S+)$", "".join(
-        o.get("text", "") for o in corpus_notebook.cells[-1].get("outputs", [])), re.MULTILINE))
+    printed = key_numbers(nbformat.read(folder / "notebooks" / "01-corpus.ipynb", as_version=4))
     assert int(printed["n_documents"]) == len(inventory)
     assert int(printed["n_problems"]) == len(read_csv(folder / "tables" / "01-problems.csv"))
     composition = read_csv(folder / "tables" / "01-composition.csv")
@@ -130,15 +142,18 @@ def test_the_numbers_the_corpus_notebook_prints_match_its_tables(run, inventory)
 
 
 def test_the_report_links_every_figure_table_and_notebook_page(run):
+    # The report stands alone: it links its own copies (report/figures/, report/tables/).
     folder, _ = run
-    index = folder / "report" / "index.html"
-    page = index.read_text(encoding="utf-8")
+    report = (folder / "report").resolve()
+    page = (report / "index.html").read_text(encoding="utf-8")
     links = set(re.findall(r'(?:src|href)="([^"#]+)"', page))
-    targets = {(index.parent / link).resolve() for link in links}
+    targets = {(report / link).resolve() for link in links}
     assert all(target.exists() for target in targets), sorted(links)
-    outputs = [*(folder / "figures").glob("*.png"), *(folder / "tables").glob("*.csv")]
-    pages = [index.parent / f"{p.stem}.html" for p in notebook_paths()]
-    assert {p.resolve() for p in outputs + pages} <= targets
+    for output in [*(folder / "figures").glob("*.png"), *(folder / "tables").glob("*.csv")]:
+        copy = report / output.parent.name / output.name
+        assert copy in targets, f"{output.name} is not linked from the report's index"
+        assert copy.read_bytes() == output.read_bytes(), output.name
+    assert {report / f"{p.stem}.html" for p in notebook_paths()} <= targets
     assert "tests/fixtures/mini_corpus" in page
     assert "Other outputs" not in page, "a figure or table was not attributed to the notebook that wrote it"
 
@@ -147,7 +162,7 @@ def test_report_pages_have_no_code_and_load_nothing_from_the_web(run):
     folder, _ = run
     for page in (folder / "report").glob("*.html"):
         text = page.read_text(encoding="utf-8")
-        assert external_resources(text) == [], page.name
+        assert external_urls(text) == [], page.name
         assert not re.search(r'class="[^"]*jp-InputArea-editor', text), f"{page.name} shows code"
 
 
