@@ -239,8 +239,8 @@ def committed_tables():
 def printed(folder, notebook):
     """Everything a run's executed notebook printed or displayed as text."""
     executed = nbformat.read(folder / "notebooks" / f"{notebook}.ipynb", as_version=4)
-    return "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
-                   for c in executed.cells for o in c.get("outputs", []))
+    return "\n".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                     for c in executed.cells for o in c.get("outputs", []))
 
 
 @pytest.mark.shapes
@@ -316,6 +316,33 @@ def test_hard_wrapped_articles_come_back_as_their_paragraphs_under_their_title(s
     assert body["text"].str.contains(r"[.!?][\"”]?$").all() and "\n" not in "".join(body["text"])
     assert len(body) == HARD_WRAPPED[doc_id]
     assert int(inventory[doc_id]["n_paragraphs"]) == len(paragraphs)
+
+
+TOPIC_TABLES = ["02-k-sweep", "02-topics", "02-topic-robustness", "02-topic-languages", "02-source-shares"]
+
+
+@pytest.mark.shapes
+def test_where_no_topic_model_can_be_fitted_notebooks_02_and_05_say_why_in_one_line(tmp_path):
+    from lib.report.runner import run_notebook
+    folder = tmp_path / "two_paragraphs"   # dated in two months, one paragraph each: no 80% subsample for k=2
+    for source, date, text in [("harbor-ledger", "March 3, 2025", "Officials widened export controls on AI chips."),
+                               ("tech-lantern", "April 9, 2025", "Alibaba released new open Qwen models.")]:
+        (folder / source).mkdir(parents=True)
+        (folder / source / "story.txt").write_text(f"A short story\n{date}\n\n{text}\n", encoding="utf-8")
+    output = tmp_path / "run"
+    for notebook in ("02-topics", "05-explore"):
+        executed = output / "notebooks" / f"{notebook}.ipynb"
+        executed.parent.mkdir(parents=True, exist_ok=True)
+        run_notebook(ROOT / "notebooks" / f"{notebook}.ipynb", output=executed,
+                     parameters={"CORPUS_DIR": str(folder)}, output_dir=output)
+        said = [line for line in printed(output, notebook).splitlines() if line.startswith("No topics: ")]
+        assert said and "2 paragraphs" in said[0] and "would make them computable" in said[0], notebook
+        assert "Traceback" not in executed.read_text(encoding="utf-8")
+    for table in TOPIC_TABLES + ["05-topics-over-time"]:
+        path = output / "tables" / f"{table}.csv"
+        assert path.read_text(encoding="utf-8").strip() and read_csv(path) == [], table
+    assert not list((output / "figures").glob("02-*.png"))
+    assert not (output / "figures" / "05-topics-over-time.png").exists()
 
 
 def test_a_kernel_that_cannot_start_is_one_line_saying_what_to_check(tmp_path):
