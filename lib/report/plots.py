@@ -218,7 +218,7 @@ def plot_topic_terms(model, labels, *, n=10):
         ax.set_xlabel("term weight", fontsize=LABEL_SIZE)
         ax.tick_params(labelsize=LABEL_SIZE)
         ax.grid(axis="y", visible=False)
-    set_titles(fig, "What is each topic about?", f"n={len(model.keys):,} paragraphs; the top {n} terms "
+    set_titles(fig, "Which words make each topic?", f"n={len(model.keys):,} paragraphs; the top {n} terms "
                f"of each of k={k} topics ({model.kind.upper()}), by weight")
     return fig
 
@@ -248,7 +248,7 @@ def plot_method_evaluation(metrics):
         ax.set_xlabel(title)
         ax.invert_yaxis()
     axes[0].legend(loc="lower right", fontsize=LABEL_SIZE)
-    set_titles(fig, "Which stance method can we trust?",
+    set_titles(fig, "Which stance method does the gold set support?",
                f"against the gold set, cross-validated by article; n={int(metrics['n'].max()):,} "
                "gold pairs; 95% intervals")
     return fig
@@ -303,7 +303,7 @@ def plot_stance_by_source(table, target_labels):
     n_intervals = int(table["net_ci_low"].notna().sum()) if "net_ci_low" in table else 0
     bars = (f"bars: 95% intervals, articles resampled ({n_intervals} of {len(table)} cells)" if n_intervals
             else "no interval: every cell has fewer than 3 articles")
-    set_titles(fig, "Where does each source stand?",
+    set_titles(fig, "Where does each source stand on each target?",
                f"n={int(table['n'].sum()):,} sentence–target pairs; the number beside a point is its n; {bars}")
     return fig
 
@@ -509,6 +509,6 @@ def plot_who_is_quoted(quoted, *, n=15, outlets=()):
         f"{counts[0]} outlet{'s' if counts[0] != 1 else ''} or organisation{'s' if counts[0] != 1 else ''}",
         _plural(counts[1], "unnamed speaker"))) if count)
     shown = f"the {len(top)} most quoted of {len(people)}" if len(people) > len(top) else (f"{len(people)} people" if len(people) != 1 else "1 person")
-    set_titles(fig, "Who is quoted?",
+    set_titles(fig, "Whom do the sources quote?",
                f"n={int(top['total'].sum()):,} sentences, {shown}{'; left out: ' + dropped if dropped else ''}")
     return fig

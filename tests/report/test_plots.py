@@ -35,7 +35,7 @@ def texts(fig):
 
 def assert_framed(fig):
     question, subtitle = titles(fig)
-    assert question.endswith("?") and len(question.split()) <= 7, question
+    assert question.endswith("?") and len(question.split()) <= 8, question
     assert "n=" in subtitle, subtitle
     small = [(t.get_text(), t.get_fontsize()) for t in texts(fig) if t.get_fontsize() < 8]
     assert not small
