@@ -40,7 +40,7 @@ PAGE = """<!DOCTYPE html>
   table.dataTable td {{ white-space: nowrap; vertical-align: top; }}
   table.dataTable {{ width: 100%; }}
   div.dt-layout-table {{ overflow-x: auto; }}
-  table.dataTable td.dt-text {{ white-space: normal; min-width: 30em; max-width: 50em; }}
+  table.dataTable td.dt-text {{ white-space: normal; min-width: 34em; max-width: 50em; }}
   table.dataTable td.dt-wrap {{ white-space: normal; min-width: 12em; max-width: 28em; }}
   table.dataTable td.dt-narrow {{ white-space: normal; max-width: 11em; }}
 </style>
