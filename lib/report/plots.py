@@ -505,7 +505,8 @@ def plot_who_is_quoted(quoted, *, n=15, outlets=()):
     ax.legend(loc="lower right", fontsize=LABEL_SIZE)
     left_out = people.attrs["left_out"]
     counts = [sum(1 for _, kind, _ in left_out if kind == wanted) for wanted in ("organisation", "unnamed")]
-    dropped = ", ".join(what for count, what in zip(counts, (
+    said = [sum(n for _, kind, n in left_out if kind == wanted) for wanted in ("organisation", "unnamed")]
+    dropped = ", ".join(f"{what} ({_plural(n, 'sentence')})" for count, n, what in zip(counts, said, (
         f"{counts[0]} outlet{'s' if counts[0] != 1 else ''} or organisation{'s' if counts[0] != 1 else ''}",
         _plural(counts[1], "unnamed speaker"))) if count)
     shown = f"the {len(top)} most quoted of {len(people)}" if len(people) > len(top) else (f"{len(people)} people" if len(people) != 1 else "1 person")

@@ -125,7 +125,7 @@ def test_who_is_quoted_is_one_bar_per_person_without_outlets_and_with_short_labe
     assert len(labels) == 1 and labels[0].startswith("Mira Patel · chief scientist")
     assert len(labels[0]) <= plots.MAX_LABEL and labels[0].endswith("…")
     assert [t.get_text() for t in fig.axes[0].texts] == ["3 sources"]
-    assert "n=7 sentences, 1 person; left out: 2 outlets or organisations, 1 unnamed speaker" in titles(fig)[1]
+    assert "n=7 sentences, 1 person; left out: 2 outlets or organisations (6 sentences), 1 unnamed speaker (1 sentence)" in titles(fig)[1]
     only_outlets = quoted_table().iloc[[1, 3]]
     assert plots.plot_who_is_quoted(only_outlets) is None
 
