@@ -4,7 +4,9 @@ Evidence, in the order it is tried (the first that names a source wins): the top
 name and a saved page's own metadata (``og:site_name``; both read by lib.corpus.load), a domain in
 the file name, a URL at the top or bottom of the text, a site-name or masthead line that several
 files share, a "Source:" / "via" / "(Reuters) -" credit. A file none of them names keeps source ''
-and gets a ``source_unknown`` problem row saying how to name it. ``make manifest CORPUS=folder``
+and gets a ``source_unknown`` problem row saying how to name it. The URL found on such a line (a
+URL line, "Source: https://…", a canonical link line) also fills the article's ``url`` when the
+manifest gives none, marked inferred like the rest. ``make manifest CORPUS=folder``
 writes what was inferred as a draft ``manifest.csv`` to correct and copy beside the articles.
 
 >>> from_file_name("2025-06-01_www.reuters.com_alibaba.txt")
@@ -38,8 +40,11 @@ TLDS = ("com|org|net|edu|gov|info|news|media|io|co|uk|cn|hk|tw|sg|jp|kr|in|au|ca
 DOMAIN = re.compile(rf"(?<![\w.-])(?:https?://)?((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:{TLDS}))"
                     r"(?![a-z0-9])", re.IGNORECASE)
 URL = re.compile(r"https?://([^/\s:?#]+)", re.IGNORECASE)
+WHOLE_URL = re.compile(r"https?://[^\s<>\"'“”‘’（）]+", re.IGNORECASE)
+URL_END_PUNCTUATION = ".,;:!?)]}>。，；：！？"
 URL_LINE = re.compile(r"^\s*(?:(?:url|link|source|original(?:ly published)?(?: at| on)?|permalink|"
-                      r"原文链接|原文連結|原文|链接|來源|来源)\s*[:：]?\s*)?<?https?://\S+>?\s*$",
+                      r"canonical(?: link| url)?|<link rel=[\"']?canonical[\"']? href=|"
+                      r"原文链接|原文連結|原文|链接|來源|来源)\s*[:：]?\s*)?[<\"']?https?://\S+?[>\"']?\s*/?>?\s*$",
                       re.IGNORECASE)
 CREDIT = re.compile(r"^\s*(?:source|sources|via|courtesy of|credit|(?:originally |first )?published "
                     r"(?:in|by|on|at)|reprinted (?:from|with permission of)|republished from|"
@@ -85,14 +90,33 @@ def from_file_name(path):
     return site_of(match.group(1)) if match else None
 
 
-def from_url_line(text):
-    """The site of a URL standing on its own line (or after 'URL:', 'Originally published at', …)
-    among the first and last EDGE_LINES lines, or None. URLs inside sentences are not taken:
-    an article cites other sites."""
+def url_line(text):
+    """The URL standing on its own line (or after 'URL:', 'Source:', 'Canonical:', 'Originally
+    published at', …, or as a ``<link rel="canonical">``) among the first and last EDGE_LINES
+    lines, without the brackets or punctuation around it; None if there is none. URLs inside
+    sentences are not taken: an article cites other sites.
+
+    >>> url_line("Chip rules\\n\\nCanonical: <https://www.example.com/2025/chips>.\\n\\nText.")
+    'https://www.example.com/2025/chips'
+    """
     for line in _edge_lines(text, EDGE_LINES):
         if URL_LINE.match(line):
-            return site_of(URL.search(line).group(1))
+            return _trimmed(WHOLE_URL.search(line).group(0))
     return None
+
+
+def _trimmed(url):
+    """A URL without the punctuation that ends the sentence or bracket around it; a closing
+    parenthesis the URL opened itself stays ('…/Qwen_(model)')."""
+    while url and url[-1] in URL_END_PUNCTUATION and not (url[-1] == ")" and url.count("(") >= url.count(")")):
+        url = url[:-1]
+    return url
+
+
+def from_url_line(text):
+    """The site of :func:`url_line`'s URL, or None."""
+    url = url_line(text)
+    return site_of(URL.match(url).group(1)) if url else None
 
 
 def from_credit(text):
@@ -124,14 +148,16 @@ def hints(path, text):
     """What one file's name and text say about its source, small enough to travel without the
     text (lib.scale.stream drops raw_text before the corpus-level step): the site in the file
     name, the site of a URL line, a credit, and each masthead candidate with a digest of the
-    text around it (two copies of one article give the same digest).
+    text around it (two copies of one article give the same digest); and the URL itself
+    ('url', for the document's url field).
 
     >>> hints("a.txt", "Morning Ledger\\n\\nStory\\n\\nSource: Pacific Wire")["credit line"]
     'Pacific Wire'
     """
+    url = url_line(text)
     return {
-        "file name": from_file_name(path), "url in text": from_url_line(text),
-        "credit line": from_credit(text),
+        "file name": from_file_name(path), "url in text": site_of(URL.match(url).group(1)) if url else None,
+        "url": url, "credit line": from_credit(text),
         "mastheads": {name: hashlib.sha256("".join(text.replace(name, "").split())[:500].encode()).hexdigest()[:16]
                       for name in masthead_candidates(text)},
     }
@@ -145,8 +171,12 @@ def infer_sources(documents):
     source_hints (from :func:`hints`). Mastheads are lines shared by at least MASTHEAD_MIN_FILES
     different articles that have no source otherwise (a headline shared by two copies of one
     article is not one). Names that only differ in case, spacing or a domain ending ('SCMP',
-    'scmp.com') are then given one spelling, the most common.
+    'scmp.com') are then given one spelling, the most common. A document with no url (none in
+    the manifest or the page's metadata) gets the URL line's URL, marked inferred.
     """
+    for document in documents:
+        if not document.get("url") and document["source_hints"].get("url"):
+            document["url"], document["url_inferred"] = document["source_hints"]["url"], True
     unknown = [document for document in documents if not document["source"]]
     for document in unknown:
         for evidence in ("file name", "url in text"):

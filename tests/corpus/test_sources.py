@@ -72,3 +72,37 @@ def test_the_draft_manifest_marks_what_was_inferred_and_reads_back(tmp_path):
     assert not again["source_inferred"].any()
     assert again["source"].tolist() == documents["source"].tolist()
     assert set(problems["problem"]) == {"folder_documentation"}
+
+
+def test_a_url_line_fills_the_url_marked_inferred_and_a_url_in_a_sentence_does_not(tmp_path):
+    (tmp_path / "credit.txt").write_text(f"{ARTICLE}\nSource: https://www.harborledger.com/2025/qwen-models.\n",
+                                         encoding="utf-8")
+    (tmp_path / "canonical.txt").write_text(f"Canonical link: <https://tech-lantern.io/p/qwen?id=7>\n\n{ARTICLE}",
+                                            encoding="utf-8")
+    (tmp_path / "tag.txt").write_text(f'<link rel="canonical" href="https://en.example.org/wiki/Qwen_(model)" />\n\n'
+                                      f"{ARTICLE}", encoding="utf-8")
+    (tmp_path / "cited.txt").write_text(f"{ARTICLE}\nThe weights are at https://huggingface.co/Qwen, it said.\n",
+                                        encoding="utf-8")
+    documents, _ = read_folder(tmp_path)
+    found = documents.set_index("path")[["url", "url_inferred", "source", "source_evidence"]]
+    assert found.loc["credit.txt"].tolist() == ["https://www.harborledger.com/2025/qwen-models", True,
+                                                "harborledger.com", "url in text"]
+    assert found.at["canonical.txt", "url"] == "https://tech-lantern.io/p/qwen?id=7"
+    assert found.at["tag.txt", "url"] == "https://en.example.org/wiki/Qwen_(model)"
+    assert found.at["cited.txt", "url"] == ""
+
+
+def test_the_manifest_url_is_kept_and_the_draft_names_an_inferred_url(tmp_path):
+    documents, _ = read_folder(FLAT)
+    assert documents.set_index("path").at["spending-plans.txt", "url"] == (
+        "https://www.pacificwire.net/business/spending-plans")
+    draft = sources.draft_manifest(documents).set_index("file")
+    assert "url" in draft.at["spending-plans.txt", "inferred"].split("; ")
+    assert "url" not in draft.at["qwen-release.txt", "inferred"].split("; ")
+    for path in FLAT.iterdir():
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    (tmp_path / "manifest.csv").write_text("file,url\nspending-plans.txt,https://example.net/given\n",
+                                           encoding="utf-8")
+    again, _ = read_folder(tmp_path)
+    row = again.set_index("path").loc["spending-plans.txt"]
+    assert (row["url"], row["url_inferred"]) == ("https://example.net/given", False)
