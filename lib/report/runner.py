@@ -205,17 +205,18 @@ def run_in_order(paths, run, *, needs, jobs=1):
     in ``needs[path]`` have run through; return {path: message} for those that failed or were not run.
 
     ``run`` raising NotebookError is a failure (its message is kept); the paths that need a failed
-    one are not run. Of the paths ready to start, those others wait for start first, then in the
-    order given. Any other exception stops the run: no path starts after it, and it is raised once
-    the running ones end.
+    one are not run. With ``jobs=1`` the paths run in the order given; with more, of the paths
+    ready to start those others wait for start first (the others then fill the free slots), each
+    group in the order given. Any other exception stops the run: no path starts after it, and it
+    is raised once the running ones end.
 
-    >>> order = []
-    >>> run_in_order(["a", "b", "c"], order.append, needs={"a": [], "b": [], "c": ["b"]})
-    {}
-    >>> order
-    ['b', 'a', 'c']
+    >>> def run(path):
+    ...     if path == "b":
+    ...         raise NotebookError("b stopped in cell 2 (Fit): ValueError: no units")
+    >>> run_in_order(["a", "b", "c"], run, needs={"a": [], "b": [], "c": ["b"]})
+    {'b': 'b stopped in cell 2 (Fit): ValueError: no units', 'c': 'c not run: it reads the outputs of b, which failed'}
     """
-    waited_for = {need for path in paths for need in needs[path]}
+    waited_for = {need for path in paths for need in needs[path]} if jobs > 1 else set()
     pending = sorted(paths, key=lambda path: path not in waited_for)   # stable: the given order within each
     failures, finished, running = {}, set(), {}
     with ThreadPoolExecutor(jobs) as pool:

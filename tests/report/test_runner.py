@@ -139,7 +139,7 @@ def test_a_failed_notebook_stops_its_readers_only():
     needs = {"01-corpus.ipynb": [], "02-topics.ipynb": [], "03-charts.ipynb": ["02-topics.ipynb"],
              "04-more.ipynb": ["03-charts.ipynb"], "05-explore.ipynb": []}
     failures = run_in_order(list(needs), run, needs=needs, jobs=1)
-    assert ran == ["02-topics.ipynb", "01-corpus.ipynb", "05-explore.ipynb"]   # those read by others first
+    assert ran == ["01-corpus.ipynb", "02-topics.ipynb", "05-explore.ipynb"]
     assert failures == {
         "02-topics.ipynb": "02-topics.ipynb stopped in cell 3 (Sweep): ValueError: no units",
         "03-charts.ipynb": "03-charts.ipynb not run: it reads the outputs of 02-topics.ipynb, which failed",
@@ -152,3 +152,19 @@ def test_jobs_must_be_at_least_one(capsys):
         main(["--jobs", "0"])
     assert stop.value.code == 2
     assert "--jobs 0" in capsys.readouterr().err
+
+
+def test_side_by_side_a_notebook_that_others_read_starts_first():
+    first_two = threading.Barrier(2, timeout=10)
+    started, lock = [], threading.Lock()
+
+    def run(name):
+        with lock:
+            started.append(name)
+            among_first = len(started) <= 2
+        if among_first:
+            first_two.wait()
+
+    needs = {"a": [], "b": [], "c": [], "d": ["c"]}
+    assert run_in_order(list(needs), run, needs=needs, jobs=2) == {}
+    assert set(started[:2]) == {"a", "c"} and sorted(started) == ["a", "b", "c", "d"]
