@@ -115,27 +115,58 @@ def assemble_corpus(documents, problems, paragraphs, removed, doc_meta, sentence
     return Corpus(documents, paragraphs, sentences, tokens, removed, problems)
 
 
-def clean_and_segment(documents, *, progress=False):
+def clean_and_segment(documents, *, progress=False, source_counts=None):
     """Clean and segment ``documents`` in batches (every stage works document by document).
 
     Returns (paragraphs, removed, doc_meta, sentences, tokens), the same tables one pass over all
-    documents would give.
+    documents would give, whatever ``BATCH_SIZE``: the lines that recur across a source's documents
+    (cleaning's layer 5) are counted over every document first (``source_counts``, from
+    :func:`count_source_lines`; pass it when ``documents`` is one part of a larger folder).
     """
+    if source_counts is None:
+        source_counts = count_source_lines(documents, progress=progress)
     parts = []
     with tqdm(total=len(documents), desc="cleaning and segmenting", unit="article",
               disable=not progress) as bar:
-        for start in range(0, max(len(documents), 1), BATCH_SIZE):
-            batch = documents.iloc[start:start + BATCH_SIZE]
-            parts.append(process_batch(batch))
+        for batch in _batches(documents):
+            parts.append(process_batch(batch, source_counts=source_counts))
             bar.update(len(batch))
     return tuple(concat_tables(tables) for tables in zip(*parts))
 
 
-def process_batch(documents, *, lap=None):
+def count_source_lines(documents, *, progress=False):
+    """What cleaning's layer 5 needs to know of every document of each source
+    (:class:`lib.corpus.clean.sources.SourceCounts`), counted batch by batch over the documents
+    that share their source with another (nothing else can recur)."""
+    documents = sharing_a_source(documents)
+    with tqdm(total=len(documents), desc="counting lines per source", unit="article",
+              disable=not progress) as bar:
+        def batches():
+            for batch in _batches(documents):
+                yield batch
+                bar.update(len(batch))
+        return clean.count_source_lines(batches())
+
+
+def sharing_a_source(documents):
+    """The documents whose source names at least one other document."""
+    if "source" not in documents.columns:
+        return documents.iloc[:0]
+    known = documents["source"].fillna("").ne("")
+    return documents[known & documents.groupby("source")["doc_id"].transform("size").ge(2)]
+
+
+def _batches(documents):
+    for start in range(0, max(len(documents), 1), BATCH_SIZE):
+        yield documents.iloc[start:start + BATCH_SIZE]
+
+
+def process_batch(documents, *, lap=None, source_counts=None):
     """The per-article stages of one batch: (paragraphs, removed, doc_meta, sentences, tokens).
-    ``lap(stage)`` is called as clean, segment and tokenize finish (for timing)."""
+    ``lap(stage)`` is called as clean, segment and tokenize finish (for timing). ``source_counts``:
+    see :func:`clean_and_segment` (None: the batch's documents are compared with each other only)."""
     lap = lap or (lambda stage: None)
-    paragraphs, removed, doc_meta = clean.clean_documents(documents)
+    paragraphs, removed, doc_meta = clean.clean_documents(documents, source_counts=source_counts)
     lap("clean")
     paragraphs = segment.detect_languages(paragraphs)
     sentences = segment.split_sentences(paragraphs)

@@ -3,7 +3,10 @@
 Reading, cleaning, segmenting and stance scoring are pure functions of one article, so they can run
 anywhere: here they run as dask.bag tasks over the very lib functions that :func:`lib.corpus.build_corpus`
 calls, and the corpus-level steps (unique doc_ids, files and articles saved twice, counts) run on
-the client afterwards, as in the single-process path. The tables equal ``build_corpus``'s.
+the client afterwards, as in the single-process path. The one cleaning rule that compares articles
+(lines recurring across a source's documents) gets its counts from a first round of tasks over
+every partition, merged on the client and sent with the cleaning tasks, so partitions see the whole
+folder as one process does. The tables equal ``build_corpus``'s.
 
 >>> from distributed import Client, LocalCluster          # doctest: +SKIP
 >>> client = Client(LocalCluster(n_workers=2, threads_per_worker=1))   # doctest: +SKIP
@@ -20,12 +23,13 @@ import dask.bag as db
 import pandas as pd
 
 from lib.corpus import build as corpus_module, load
+from lib.corpus.clean import pipeline as clean_pipeline, sources as clean_sources
 from lib.stance import methods as stance
 from lib.stance.targets import match_targets
 from lib.stance.voice import tag_voice
 
 FILES_PER_PARTITION = 500
-DOCUMENTS_PER_PARTITION = 25 * corpus_module.BATCH_SIZE   # whole batches: same batches as one process
+DOCUMENTS_PER_PARTITION = 25 * corpus_module.BATCH_SIZE
 
 
 def build_corpus_dask(folder, *, client=None, max_bytes=5_000_000, files_per_partition=FILES_PER_PARTITION,
@@ -42,10 +46,11 @@ def build_corpus_dask(folder, *, client=None, max_bytes=5_000_000, files_per_par
                     .map(load.read_file, max_bytes=max_bytes, manifest=listing.manifest), client)
     documents, problems = load.assemble(listing, read)
     to_clean = documents[documents["status"] == "ok"]
-    chunks = [to_clean.iloc[start:start + documents_per_partition]
-              for start in range(0, max(len(to_clean), 1), documents_per_partition)]
-    parts = _compute(db.from_sequence(chunks, npartitions=len(chunks)).map(corpus_module.clean_and_segment),
-                     client)
+    count_chunks = _chunks(corpus_module.sharing_a_source(to_clean), documents_per_partition)
+    hashes = _compute(count_chunks.map(clean_pipeline.source_line_hashes), client)
+    source_counts = clean_sources.count_recurring(hashes)
+    parts = _compute(_chunks(to_clean, documents_per_partition)
+                     .map(corpus_module.clean_and_segment, source_counts=source_counts), client)
     tables = (corpus_module.concat_tables(list(tables)) for tables in zip(*parts))
     return corpus_module.assemble_corpus(documents, problems, *tables)
 
@@ -76,6 +81,12 @@ def score_stance_dask(sentences: pd.DataFrame, *, client=None,
     parts = _compute(db.from_sequence(chunks, npartitions=len(chunks)).map(score_stance), client)
     scored = corpus_module.concat_tables(list(parts))
     return scored.sort_values(stance.PAIR_KEY, kind="stable").reset_index(drop=True)
+
+
+def _chunks(documents: pd.DataFrame, size: int) -> db.Bag:
+    """A bag of ``documents`` in consecutive slices of ``size`` rows, one per partition."""
+    chunks = [documents.iloc[start:start + size] for start in range(0, max(len(documents), 1), size)]
+    return db.from_sequence(chunks, npartitions=len(chunks))
 
 
 def _compute(bag, client):

@@ -100,3 +100,50 @@ def test_the_cache_is_reused_and_rebuilt_when_a_file_changes(tmp_path, monkeypat
     os.utime(article, ns=(1, 1))
     third = load_corpus(folder)
     assert "A new closing paragraph" in " ".join(third.paragraphs["text"])
+
+
+# --- batches: the cross-document rule sees every document of a source, whatever the batch size ------
+@pytest.fixture(scope="module")
+def template_documents():
+    from lib.corpus.clean.evaluate import template_documents
+    return template_documents()
+
+
+@pytest.fixture(scope="module")
+def in_one_batch(template_documents):
+    """clean_and_segment's tables with every document in one batch."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(lib.corpus.build, "BATCH_SIZE", len(template_documents))
+        return lib.corpus.build.clean_and_segment(template_documents)
+
+
+@pytest.mark.parametrize("batch_size", [1, 20, 1000])
+def test_cleaning_in_batches_of_any_size_gives_the_same_tables(template_documents, in_one_batch, monkeypatch,
+                                                                batch_size):
+    monkeypatch.setattr(lib.corpus.build, "BATCH_SIZE", batch_size)
+    tables = lib.corpus.build.clean_and_segment(template_documents)
+    for got, expected in zip(tables, in_one_batch):
+        pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    removed = tables[1]
+    # Sites' recurring lines are found even when each article is cleaned on its own.
+    assert (removed["rule"] == "source.boilerplate").sum() >= 10
+    assert (removed["rule"] == "source.self_description").any()
+
+
+def test_one_batch_is_clean_documents_over_the_whole_folder(template_documents, in_one_batch):
+    paragraphs, removed, doc_meta = lib.corpus.clean.clean_documents(template_documents)
+    pd.testing.assert_frame_equal(in_one_batch[1], removed, check_exact=True)
+    pd.testing.assert_frame_equal(in_one_batch[2], doc_meta, check_exact=True)
+    columns = ["doc_id", "para_idx", "text", "raw_start", "raw_end"]   # segment may relabel a kind
+    pd.testing.assert_frame_equal(in_one_batch[0][columns], paragraphs[columns], check_exact=True)
+
+
+def test_a_batch_cleaned_alone_misses_what_the_folder_counts_find(template_documents):
+    one = template_documents.iloc[[0]]
+    _, alone, _ = lib.corpus.clean.clean_documents(one)
+    counts = lib.corpus.build.count_source_lines(template_documents)
+    _, with_counts, _ = lib.corpus.clean.clean_documents(one, source_counts=counts)
+    _, whole, _ = lib.corpus.clean.clean_documents(template_documents)
+    expected = whole[whole["doc_id"] == one["doc_id"].iloc[0]].reset_index(drop=True)
+    pd.testing.assert_frame_equal(with_counts, expected)
+    assert "source.boilerplate" not in set(alone["rule"]) and "source.boilerplate" in set(with_counts["rule"])

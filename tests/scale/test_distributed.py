@@ -50,6 +50,20 @@ def test_dask_corpus_equals_single_process(single, on_dask, table):
     pd.testing.assert_frame_equal(getattr(on_dask, table), getattr(single, table), check_exact=True)
 
 
+def test_partitions_see_every_article_of_a_source(client, tmp_path):
+    """The template sites' recurring lines (cleaning's layer 5) are found when a site's articles are
+    spread over partitions of two documents."""
+    from lib.corpus.clean.evaluate import template_documents
+    for row in template_documents().itertuples():
+        (tmp_path / row.source).mkdir(exist_ok=True)
+        (tmp_path / f"{row.doc_id}.txt").write_text(row.raw_text, encoding="utf-8")
+    single = build_corpus(tmp_path)
+    on_dask = build_corpus_dask(tmp_path, client=client, files_per_partition=5, documents_per_partition=2)
+    assert (single.removed["rule"] == "source.boilerplate").sum() >= 10
+    for table in ("documents", "paragraphs", "removed"):
+        pd.testing.assert_frame_equal(getattr(on_dask, table), getattr(single, table), check_exact=True)
+
+
 def test_dask_stance_equals_single_process(single, client):
     sentences = single.analysed("sentences")
     expected = score_stance(sentences)

@@ -36,8 +36,9 @@ from lib.corpus.clean.metadata import parse_date
 from lib.corpus.clean.page import split_candidates
 from lib.corpus.clean.patterns import FURNITURE, load_furniture_patterns, match_furniture
 from lib.corpus.clean.pipeline import (
-    CHANGES_COLUMNS, DOC_META_COLUMNS, PARAGRAPH_COLUMNS, REMOVED_COLUMNS, clean_documents, rule_layer)
+    CHANGES_COLUMNS, DOC_META_COLUMNS, PARAGRAPH_COLUMNS, REMOVED_COLUMNS, clean_documents, count_source_lines,
+    rule_layer)
 
-__all__ = ["clean_documents", "rule_layer", "load_furniture_patterns", "match_furniture", "parse_date",
+__all__ = ["clean_documents", "count_source_lines", "rule_layer", "load_furniture_patterns", "match_furniture", "parse_date",
            "split_candidates", "FURNITURE", "PARAGRAPH_COLUMNS", "REMOVED_COLUMNS",
            "DOC_META_COLUMNS", "CHANGES_COLUMNS"]

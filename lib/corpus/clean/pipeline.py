@@ -3,8 +3,10 @@
 Order: layer 0 the line rules and patterns (lib.corpus.clean.lines); layer 1 zones
 (hard-wrap rejoin, anchors, headline, front/back/islands); layer 2 repeats; layer 3 context;
 layer 4 shape; layer 5 across the documents of one source (sources); then the authors are
-accepted and every kept paragraph gets its kind (kinds).
+accepted and every kept paragraph gets its kind (kinds). A folder cleaned in batches counts its
+sources' lines first (:func:`count_source_lines`), so that layer 5 sees every document.
 """
+import numpy as np
 import pandas as pd
 
 from lib.corpus.clean import context, kinds, lines, repeats, shape, sources, zones
@@ -34,7 +36,7 @@ def rule_layer(rule: str) -> str:
 
 
 def clean_documents(documents: pd.DataFrame, *, furniture: tuple = FURNITURE,
-                    return_changes: bool = False):
+                    return_changes: bool = False, source_counts: sources.SourceCounts | None = None):
     """Clean every document; return ``(paragraphs, removed, doc_meta)`` as in the data contract.
 
     ``documents`` needs doc_id and raw_text; source and title help when present (a line equal to
@@ -43,18 +45,12 @@ def clean_documents(documents: pd.DataFrame, *, furniture: tuple = FURNITURE,
     :func:`lib.corpus.clean.patterns.load_furniture_patterns`. With ``return_changes=True`` a fourth
     frame ``changes`` (doc_id, rule, count) counts the Unicode rewrites of kept and removed lines.
     doc_meta's ``date_note`` says why a date line gave no date (a relative date).
+    ``source_counts`` (from :func:`count_source_lines`) says what the other documents of each
+    source hold when ``documents`` is one batch of a larger folder; None compares ``documents``
+    with each other only.
     """
-    # Whole columns as lists: much quicker to walk than rows.
-    doc_ids, raw_texts = documents["doc_id"].tolist(), documents["raw_text"].tolist()
-    sources_, titles = (documents[name].tolist() if name in documents.columns else [""] * len(documents)
-                        for name in ("source", "title"))
-    pages = []
-    for doc_id, raw_text, source, title in zip(doc_ids, raw_texts, sources_, titles):
-        page = Page.read(str(doc_id), _text(raw_text), furniture=furniture, source=_text(source),
-                         title=_text(title))
-        clean_page(page)
-        pages.append(page)
-    sources.remove_across_documents(pages, [_text(source) for source in sources_])
+    pages, sources_ = _cleaned_pages(documents, furniture)
+    sources.remove_across_documents(pages, sources_, source_counts)
     paragraphs, removed, doc_meta, changes = [], [], [], []
     for page in pages:
         finish_page(page)
@@ -72,6 +68,45 @@ def clean_documents(documents: pd.DataFrame, *, furniture: tuple = FURNITURE,
     if return_changes:
         return frames + (_frame(changes, CHANGES_COLUMNS, {"count": "int64"}),)
     return frames
+
+
+def source_line_hashes(documents: pd.DataFrame, *, furniture: tuple = FURNITURE) -> np.ndarray:
+    """Layers 0 to 4 on ``documents`` and what layer 5 counts of them: a uint64 array of
+    :func:`lib.corpus.clean.sources.page_hashes`, one entry per document and counted line."""
+    pages, sources_ = _cleaned_pages(documents, furniture)
+    return np.fromiter((h for page, source in zip(pages, sources_) for h in sources.page_hashes(page, source)),
+                       dtype=np.uint64)
+
+
+def count_source_lines(batches, *, furniture: tuple = FURNITURE) -> sources.SourceCounts:
+    """The ``source_counts`` of :func:`clean_documents` for a folder given as an iterable of
+    documents tables (batches, so that only one batch's pages are in memory at a time).
+
+    >>> docs = pd.DataFrame({"doc_id": ["a", "b", "c"], "source": ["s"] * 3,
+    ...     "raw_text": [f"Summit Day {n}\\nTsai spoke on day {n} of the summit.\\nThe Ledger, read by engineers"
+    ...                  for n in range(3)]})
+    >>> counts = count_source_lines([docs.iloc[:1], docs.iloc[1:]])
+    >>> clean_documents(docs.iloc[:1], source_counts=counts)[1]["rule"].tolist()   # sees b and c
+    ['source.boilerplate']
+    >>> clean_documents(docs.iloc[:1])[1]["rule"].tolist()   # a alone
+    []
+    """
+    return sources.count_recurring(source_line_hashes(batch, furniture=furniture) for batch in batches)
+
+
+def _cleaned_pages(documents: pd.DataFrame, furniture: tuple) -> tuple[list, list]:
+    """Every document read and through layers 0 to 4; the pages and their sources."""
+    # Whole columns as lists: much quicker to walk than rows.
+    doc_ids, raw_texts = documents["doc_id"].tolist(), documents["raw_text"].tolist()
+    sources_, titles = (documents[name].tolist() if name in documents.columns else [""] * len(documents)
+                        for name in ("source", "title"))
+    pages = []
+    for doc_id, raw_text, source, title in zip(doc_ids, raw_texts, sources_, titles):
+        page = Page.read(str(doc_id), _text(raw_text), furniture=furniture, source=_text(source),
+                         title=_text(title))
+        clean_page(page)
+        pages.append(page)
+    return pages, [_text(source) for source in sources_]
 
 
 def clean_page(page: Page) -> None:
