@@ -180,3 +180,28 @@ def test_the_page_of_a_notebook_that_is_gone_is_removed(run):
     _, page = built(run)
     assert not (index.parent / "02-broken.html").exists()
     assert "02-broken" not in page
+
+
+def test_raw_offsets_in_notebook_pages_and_tables_link_to_the_sentence_in_its_raw_file(run):
+    import pandas as pd
+    from lib.report.browser import evidence_table
+
+    corpus = run / "corpus"
+    corpus.mkdir()
+    text = "Wire desk\n\nOpen models win. Closed ones lose.\n"
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    start = text.index("Closed")
+    pairs = pd.DataFrame({"source": ["Wire"], "doc_id": ["a"], "para_idx": [1], "sent_idx": [1], "raw_start": [start],
+                          "raw_end": [start + 18], "target_id": ["open_source_ai"], "label": ["AGAINST"],
+                          "voice": ["author"], "speaker": [""], "sentence": ["Closed ones lose."]})
+    pairs.to_csv(run / "tables" / "01-counts.csv", index=False)
+    shown = new_output("execute_result", data={"text/html": evidence_table(pairs)._repr_html_(), "text/plain": "x"},
+                       execution_count=1)
+    notebook = demo_notebook()
+    notebook.cells.append(new_code_cell("evidence_table(pairs)", outputs=[shown]))
+    nbformat.write(notebook, run / "notebooks" / "01-demo.ipynb")
+    index, _ = built(run, corpus_dir=corpus)
+    href = f"raw/a.html#o{start}"
+    assert f'<a class="raw-offset" href="{href}">a @ {start}–{start + 18}</a>' in (index.parent / "01-demo.html").read_text()
+    assert f'href="../{href}"' in (index.parent / "tables" / "01-counts.html").read_text()
+    assert f'<span id="o{start}"></span>Closed ones lose.' in (index.parent / "raw" / "a.html").read_text()
