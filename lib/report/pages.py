@@ -31,6 +31,7 @@ import ast
 import csv
 import fnmatch
 import html
+import json
 import re
 import shutil
 import struct
@@ -71,7 +72,7 @@ def build_report(output_dir=OUTPUT_DIR, *, notebooks_dir=NOTEBOOKS_DIR, title="P
     report_dir = output_dir / "report"
     _clear(report_dir)
     paths = sorted(notebooks_dir.glob("[0-9][0-9]-*.ipynb"))
-    notebooks = [nbformat.read(path, as_version=4) for path in paths]
+    notebooks = [read_notebook(path) for path in paths]
     pages = {path: render_notebook(notebook, name=path.stem) for path, notebook in zip(paths, notebooks)}
     for path, page in pages.items():
         _check_offline(page, path.name, "its page")
@@ -116,6 +117,17 @@ def build_report(output_dir=OUTPUT_DIR, *, notebooks_dir=NOTEBOOKS_DIR, title="P
     for page in sorted(report_dir.rglob("*.html")):
         _check_offline(page.read_text(encoding="utf-8"), page.relative_to(report_dir).as_posix(), "it")
     return index
+
+
+def read_notebook(path):
+    """A notebook as nbformat reads it, except that a cell saved without an id gets
+    ``cell-<index>`` instead of a random one, so that its page is the same bytes on every build."""
+    with open(path, encoding="utf-8") as file:
+        data = json.load(file)
+    if data.get("nbformat") == 4 and data.get("nbformat_minor", 0) >= 5:
+        for index, cell in enumerate(data.get("cells", [])):
+            cell.setdefault("id", f"cell-{index}")
+    return nbformat.reads(json.dumps(data), as_version=4)
 
 
 def _read_table(path, problems):

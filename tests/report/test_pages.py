@@ -205,3 +205,18 @@ def test_raw_offsets_in_notebook_pages_and_tables_link_to_the_sentence_in_its_ra
     assert f'<a class="raw-offset" href="{href}">a @ {start}–{start + 18}</a>' in (index.parent / "01-demo.html").read_text()
     assert f'href="../{href}"' in (index.parent / "tables" / "01-counts.html").read_text()
     assert f'<span id="o{start}"></span>Closed ones lose.' in (index.parent / "raw" / "a.html").read_text()
+
+
+def test_cells_saved_without_an_id_still_give_the_same_bytes(run):
+    import json
+
+    path = run / "notebooks" / "01-demo.ipynb"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        cell.pop("id", None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    index, _ = built(run)
+    first = (index.parent / "01-demo.html").read_bytes()
+    built(run)
+    assert (index.parent / "01-demo.html").read_bytes() == first
+    assert b'id="cell-id=cell-0"' in first
