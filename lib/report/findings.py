@@ -74,11 +74,16 @@ def percent(value):
 
 
 def interval(low, high, *, as_percent=False, digits=2):
-    """'95% CI 0.41–0.54', or '' when either end is missing."""
+    """'95% CI 0.41–0.54' ('95% CI −0.21 to 0.23' when an end is negative), or '' when either
+    end is missing.
+
+    >>> interval(0.41, 0.5449), interval(-0.21, 0.23), interval(0.2, None)
+    ('95% CI 0.41–0.54', '95% CI −0.21 to 0.23', '')
+    """
     if pd.isna(low) or pd.isna(high):
         return ""
-    show = percent if as_percent else (lambda v: f"{v:.{digits}f}")
-    return f"95% CI {show(low)}–{show(high)}"
+    show = percent if as_percent else (lambda v: f"{v:.{digits}f}".replace("-", "−"))
+    return f"95% CI {show(low)}{' to ' if min(low, high) < 0 else '–'}{show(high)}"
 
 
 def plural(n, word):
