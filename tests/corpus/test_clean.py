@@ -513,6 +513,19 @@ def test_short_lines_around_the_article_are_zone_chrome():
     assert meta["author_parsed"] == "Ann Lee"
 
 
+@pytest.mark.parametrize("bio", ["Ann Lee covers banking and payments across the region.",
+                                 "Ann Lee is our senior banking correspondent."])
+def test_a_one_line_bio_of_the_bylined_author_below_the_text_is_an_author_block(bio):
+    paragraphs, removed, _ = clean("\n".join([HEADLINE, "By Ann Lee", LONG_ONE, LONG_TWO, OPENING, CLOSING, bio]))
+    assert rules_of(removed)[bio] == "shape.author_block"
+    assert paragraphs["text"].tolist() == [HEADLINE, LONG_ONE, LONG_TWO, OPENING, CLOSING]
+    # Another name opening a short line is the article's, and so is the author's name above the middle.
+    kept, _, _ = clean("\n".join([HEADLINE, "By Ann Lee", LONG_ONE, "Ann Lee is our senior banking correspondent.",
+                                   LONG_TWO, OPENING, CLOSING, "Wei Chen covers banking across the region."]))
+    assert {"Wei Chen covers banking across the region.", "Ann Lee is our senior banking correspondent."} <= \
+        set(kept["text"])
+
+
 def test_a_lone_heading_between_paragraphs_is_kept():
     paragraphs, _, _ = clean("\n".join([HEADLINE, LONG_ONE, "What Comes Next", LONG_TWO]))
     assert kinds_of(paragraphs)["What Comes Next"] == "heading"

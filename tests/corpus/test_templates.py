@@ -8,7 +8,7 @@ from lib.corpus.clean import evaluate
 from lib.corpus.clean.patterns import literal_phrases, read_pattern_lines
 
 # What the cleaner reaches today (lib.corpus.clean.evaluate); a change that falls below fails.
-FLOORS = {"text": {"chrome_recall": 0.96, "body_chars_kept": 0.999, "pure_body_chars_kept": 0.99},
+FLOORS = {"text": {"chrome_recall": 0.97, "body_chars_kept": 0.999, "pure_body_chars_kept": 0.99},
           "html": {"chrome_recall": 0.98, "body_chars_kept": 0.999, "pure_body_chars_kept": 0.98}}
 
 

@@ -89,9 +89,10 @@ def remove_by_shape(page: Page) -> None:
         if line is not page.headline and line.words <= MAX_NOTE_WORDS and ABOUT_THE_ARTICLE.search(line.text):
             line.remove("shape.article_note")
             continue
+        if line is not page.headline and authors and _is_bio(line, authors) and _in_second_half(page, line):
+            line.remove("shape.author_block")   # prose or not: a one-line bio is too short to be prose
+            continue
         if line is page.headline or line.anchor:
-            if authors and line.anchor and _is_bio(line, authors) and _in_second_half(page, line):
-                line.remove("shape.author_block")
             continue
         rule = shape_rule(line, authors)
         if rule and not (rule == "shape.ui_words" and _echoed_below(page, line)):
