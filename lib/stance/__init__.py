@@ -20,8 +20,8 @@ __getattr__, __all__ = lazy_exports(__name__, {
                   "labeller", "read_sheets", "resolved_labels", "sample_for_labelling", "with_context",
                   "write_sheet"),
     "targets": ("load_targets", "match_targets"),
-    "voice": ("tag_voice", "who_is_quoted"),
+    "voice": ("canonical_speakers", "tag_voice", "who_is_quoted"),
     "agreement": ("agreement_table",),
     "compare": ("article_stance", "article_stance_by_voice", "evidence", "stance_by_source"),
-    "keyness": ("fightin_words", "kwic"),
+    "keyness": ("distinctive_terms", "fightin_words", "kwic", "terms_in_context"),
 })
