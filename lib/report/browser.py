@@ -33,7 +33,7 @@ PAGE_SIZE = 20
 # sanitizer (which drops <style> from an untrusted notebook) leave an inline style alone.
 CELL = "text-align:left;vertical-align:top;padding:4px 6px;border-bottom:1px solid #e3e3e3;"
 SENTENCE_CELL = CELL + "white-space:normal;line-height:1.4;font-size:13px;color:#111;"
-NARROW_CELL = CELL + "white-space:normal;overflow-wrap:break-word;font-size:12px;color:#444;"
+NARROW_CELL = CELL + "white-space:normal;overflow-wrap:anywhere;font-size:12px;line-height:1.35;color:#444;"
 COLUMNS = [("sentence", "52%"), ("source", "9%"), ("target", "9%"), ("voice", "7.5%"), ("speaker", "8%"),
            ("label", "6%"), ("raw offset", "8.5%")]
 TABLE = "border-collapse:collapse;width:100%;table-layout:fixed;"
@@ -147,15 +147,19 @@ def raw_offset_text(row):
 
 
 def raw_offset_html(row, raw_href=None):
-    """The raw offset as a <span class="raw-offset" data-doc data-start> (which the report makes
-    a link), or as a link when ``raw_href(doc_id)`` gives the raw file's address."""
-    text = html.escape(raw_offset_text(row))
-    start = _offset(row.raw_start)
+    """The raw offset ('start–end', the doc_id in small type below) as a <span class="raw-offset"
+    data-doc data-start> (which the report makes a link), or as a link when ``raw_href(doc_id)``
+    gives the raw file's address."""
+    start, end = _offset(row.raw_start), _offset(row.raw_end)
+    span = f"{start}–{end}" if end != "" else f"{start}"
+    text = f'{span}<br><small style="font-size:11px;color:#666">{html.escape(str(row.doc_id))}</small>'
+    if start == "":
+        return html.escape(str(row.doc_id))
     href = raw_href(row.doc_id) if raw_href else None
     if href:
         return f'<a href="{html.escape(href)}" target="_blank">{text}</a>'
-    return (f'<span class="raw-offset" data-doc="{html.escape(str(row.doc_id))}" data-start="{start}">{text}</span>'
-            if start != "" else text)
+    return f'<span class="raw-offset" data-doc="{html.escape(str(row.doc_id))}" data-start="{start}">{text}</span>'
+
 
 
 def live_frontend():
@@ -193,8 +197,8 @@ def evidence_browser(labelled, *, topics=None, limit=PAGE_SIZE, interactive=None
     rows = _prepared(labelled)
     raw_href = file_links(documents, corpus_dir) if documents is not None and corpus_dir is not None else None
 
-    def choices(values):
-        return [("any", None)] + [(str(value), value) for value in sorted(pd.unique(values)) if value != ""]
+    def choices(values):   # "" stands for any: a Dropdown shows no label for None
+        return [("any", "")] + [(str(value), value) for value in sorted(pd.unique(values)) if value != ""]
 
     controls = {name: widgets.Dropdown(options=choices(rows[name]), description=label,
                                        layout=widgets.Layout(width="15rem"))
@@ -202,7 +206,7 @@ def evidence_browser(labelled, *, topics=None, limit=PAGE_SIZE, interactive=None
     if topics is not None:
         names = dict(zip(topics["topic"], topics["label"])) if "label" in topics.columns else {}
         controls["topic"] = widgets.Dropdown(
-            options=[("any", None)] + [(f"{t}: {names[t]}" if t in names else str(t), t)
+            options=[("any", "")] + [(f"{t}: {names[t]}" if t in names else str(t), t)
                                        for t in sorted(topics["topic"].unique())],
             description="topic", layout=widgets.Layout(width="15rem"))
     controls["text"] = widgets.Text(description="contains", placeholder="a word or phrase", continuous_update=False)
@@ -210,7 +214,7 @@ def evidence_browser(labelled, *, topics=None, limit=PAGE_SIZE, interactive=None
     output, state = widgets.HTML(), {"page": 1}
 
     def refresh(_=None):
-        filters = {name: control.value for name, control in controls.items()}
+        filters = {name: None if control.value == "" else control.value for name, control in controls.items()}
         table = evidence_table(rows, page=state["page"], page_size=limit, topics=topics, raw_href=raw_href, **filters)
         state["page"] = table.page
         previous.disabled, following.disabled = table.page <= 1, table.page >= table.n_pages

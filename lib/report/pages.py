@@ -164,7 +164,7 @@ def _copy_in(path, report_dir):
     return f"{path.parent.name}/{path.name}"
 
 
-RAW_OFFSET = re.compile(r'<span class="raw-offset" data-doc="([^"]*)" data-start="(\d+)">(.*?)</span>')
+RAW_OFFSET = re.compile(r'<span class="raw-offset" data-doc="([^"]*)" data-start="(\d+)">(.*?</small>)</span>')
 
 
 def _offset_spans(page):

@@ -57,9 +57,10 @@ def test_an_empty_selection_says_no_sentence_matches():
 def test_cells_are_escaped_and_the_raw_offset_is_marked_for_the_report():
     page = evidence_table(LABELLED, voice="direct_quote")._repr_html_()
     assert "Closed &lt;models&gt; lose." in page
-    assert '<span class="raw-offset" data-doc="a" data-start="5">a @ 5–30</span>' in page
+    doc = '<br><small style="font-size:11px;color:#666">a</small>'
+    assert f'<span class="raw-offset" data-doc="a" data-start="5">5–30{doc}</span>' in page
     linked = evidence_table(LABELLED, voice="direct_quote", raw_href=lambda doc: f"../corpus/{doc}.txt")._repr_html_()
-    assert '<a href="../corpus/a.txt" target="_blank">a @ 5–30</a>' in linked
+    assert f'<a href="../corpus/a.txt" target="_blank">5–30{doc}</a>' in linked
 
 
 def test_the_browser_is_a_static_table_without_a_live_frontend_and_a_form_with_one(monkeypatch):
