@@ -21,7 +21,7 @@ import pandas as pd
 
 ASSET = "assets/datatables.js"
 TEXT_COLUMNS = ("sentence", "text", "excerpt")
-PROVENANCE_FIRST = ("source", "target_id", "voice", "speaker", "label", "doc_id", "raw_start")
+PROVENANCE_FIRST = ("source", "target_id", "voice", "speaker", "label", "raw_start", "doc_id")
 WIDE_TEXT = 40   # a column whose median cell is longer than this many characters wraps
 _LINK = re.compile(r"<a href=https?://[^>]*>(.*?)</a>", re.DOTALL)
 

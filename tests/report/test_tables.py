@@ -13,7 +13,7 @@ PAIRS = pd.DataFrame({
 
 def test_the_sentence_comes_first_and_wide_then_the_provenance_narrow():
     shown, classes = evidence_first(PAIRS)
-    assert shown.columns.tolist()[:7] == ["sentence", "source", "target_id", "voice", "speaker", "label", "doc_id"]
+    assert shown.columns.tolist()[:7] == ["sentence", "source", "target_id", "voice", "speaker", "label", "raw_start"]
     assert classes[0] == "dt-text" and set(classes[1:]) == {"dt-narrow"}
     assert evidence_first(pd.DataFrame({"a": [1], "b": ["x"]}))[0].columns.tolist() == ["a", "b"]
 
