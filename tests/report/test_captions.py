@@ -1,13 +1,15 @@
 """Every figure and table the notebooks write has a question and a whole caption in the captions table."""
+import fnmatch
+
 import nbformat
 import pytest
 
 from lib.paths import notebook_paths
 from lib.report.captions import CaptionError, caption_for, is_whole, load_captions
-from lib.report.pages import saved_outputs
+from lib.report.pages import read_notebook, saved_outputs
 
 SAVED = [(row.notebook, row.kind, row.pattern) for path in notebook_paths()
-         for row in saved_outputs(nbformat.read(path, as_version=4), path.stem).itertuples()]
+         for row in saved_outputs(read_notebook(path), path.stem).itertuples()]
 
 
 def test_the_notebooks_save_outputs():
@@ -18,6 +20,12 @@ def test_the_notebooks_save_outputs():
 def test_every_saved_output_has_a_row(notebook, kind, pattern):
     assert caption_for(pattern, kind) is not None, (
         f"{notebook} saves {kind} {pattern}: add a row to lib/resources/figure_questions.csv")
+
+
+def test_every_row_names_an_output_a_notebook_writes():
+    for row in load_captions():
+        assert any(kind == row["kind"] and (pattern == row["stem"] or fnmatch.fnmatchcase(pattern, row["stem"]))
+                   for _, kind, pattern in SAVED), f"{row['kind']} {row['stem']}: no notebook writes it; drop the row"
 
 
 def test_every_question_and_caption_is_whole():
