@@ -1,7 +1,6 @@
 """Every figure and table the notebooks write has a question and a whole caption in the captions table."""
 import fnmatch
 
-import nbformat
 import pytest
 
 from lib.paths import notebook_paths
