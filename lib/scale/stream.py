@@ -44,10 +44,12 @@ import time
 from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from lib.corpus import load
-from lib.corpus.build import concat_tables, Corpus, process_batch
+from lib.corpus.clean import pipeline as clean_pipeline, sources as clean_sources
+from lib.corpus.build import concat_tables, Corpus, process_batch, sharing_a_source
 from lib.errors import CorpusError
 from lib.scale.distributed import score_stance
 from lib.stance.methods import PAIR_KEY
@@ -106,13 +108,23 @@ def digest_folder(folder, *, executor=None, batch_size=BATCH_SIZE, sample_size=S
     ok = documents[documents["status"] == "ok"]
     batches = [(ok.iloc[at:at + batch_size], [file_of[path] for path in ok["path"].iloc[at:at + batch_size]])
                for at in range(0, len(ok), batch_size)]
+    # Cleaning's layer 5 compares each page with every other page of its source, wherever its batch
+    # falls: a first pass counts the recurring lines of the sources with two or more pages.
+    sharing = sharing_a_source(ok)
+    line_batches = [(sharing.iloc[at:at + batch_size], [file_of[path] for path in sharing["path"].iloc[at:at + batch_size]])
+                    for at in range(0, len(sharing), batch_size)]
+    clock = time.perf_counter()
+    source_counts = clean_sources.count_recurring(
+        hashes for _, hashes in _completed(executor, _line_hashes, line_batches, workers=workers,
+                                           max_bytes=max_bytes))
+    seconds["count lines per source"] = time.perf_counter() - clock
     sample, pairs, counts, assigned, peaks = _Sample(sample_size), [], [], [], {}
     # Each batch is folded in as it arrives; a batch sent once the sample is full returns only the
     # units that can still enter it.
     for _, digest in _completed(executor, digest_batch, batches, workers=workers, progress=progress,
                                 late=lambda: {"below": sample.threshold()}, targets=targets,
                                 sample_size=sample_size, seed=seed, max_bytes=max_bytes,
-                                topic_model=topic_model, stance=stance):
+                                topic_model=topic_model, stance=stance, source_counts=source_counts):
         sample.add(digest["units"])
         pairs.append(digest["pairs"])
         counts.append(digest["counts"])
@@ -150,13 +162,21 @@ class _Sample:
         return self.kept.drop(columns=["sample_key"]).reset_index(drop=True)
 
 
+def _line_hashes(batch: pd.DataFrame, files: list, *, max_bytes) -> np.ndarray:
+    """What cleaning's layer 5 counts of one batch's pages (the batch re-read from its files)."""
+    batch = batch.assign(raw_text=[_reread(file, sha256, max_bytes)
+                                   for file, sha256 in zip(files, batch["sha256"])])
+    return clean_pipeline.source_line_hashes(batch)
+
+
 def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed, max_bytes,
-                 below=None, topic_model=None, stance=True) -> dict:
+                 below=None, topic_model=None, stance=True, source_counts=None) -> dict:
     """The per-article stages of one batch: ``batch`` holds the documents rows (without raw text)
     of ``files``, the listing entries they were read from. Returns a dict of units (the batch's
     ``sample_size`` units with the smallest sample keys, none above ``below``), pairs (empty
     without ``stance``), counts, topics (every unit's topic under ``topic_model``, empty without
-    one), seconds per stage, and this process's pid and peak memory."""
+    one), seconds per stage, and this process's pid and peak memory. ``source_counts``: the
+    folder's recurring lines per source (cleaning's layer 5; None: this batch's pages only)."""
     seconds = {}
     clock = time.perf_counter()
 
@@ -169,7 +189,7 @@ def digest_batch(batch: pd.DataFrame, files: list, *, targets, sample_size, seed
     batch = batch.assign(raw_text=[_reread(file, sha256, max_bytes)
                                    for file, sha256 in zip(files, batch["sha256"])])
     lap("load")
-    paragraphs, removed, doc_meta, sentences, tokens = process_batch(batch, lap=lap)
+    paragraphs, removed, doc_meta, sentences, tokens = process_batch(batch, lap=lap, source_counts=source_counts)
     if stance:
         pairs = score_stance(sentences, targets)[PAIR_COLUMNS]
         lap("stance scoring")

@@ -105,3 +105,23 @@ def test_a_second_pass_applies_a_topic_model_to_every_unit(corpus, digest):
     expected = topics.assign_topics(model, kept_by_both(topics.topic_units(corpus), corpus, applied))
     pd.testing.assert_frame_equal(kept_by_both(applied.topics, corpus, applied), expected)
     assert len(applied.topics) == applied.n_units
+
+
+def test_boilerplate_across_a_sources_pages_is_found_whatever_the_batches(tmp_path):
+    # Four pages of one site share a standing notice; each batch holds one page, so only a count
+    # over the whole folder can see that the notice recurs (cleaning's layer 5).
+    notice = "Readers who spot an error can write to the corrections desk at any hour of the week."
+    bodies = ["Alibaba released a new family of Qwen models on Tuesday, with weights anyone can download.",
+              "Washington tightened its rules on chip exports again, citing smuggling through third countries.",
+              "Meta said its next Llama model would arrive later than planned, after internal tests disappointed.",
+              "DeepSeek's latest model matched larger rivals on coding tests while costing far less to run."]
+    for i, body in enumerate(bodies):
+        page = tmp_path / "harbour-ledger" / f"story-{i}.txt"
+        page.parent.mkdir(exist_ok=True)
+        page.write_text(f"Story {i} headline for the test\n\n{body} {body}\n\n{notice}\n", encoding="utf-8")
+    built = build_corpus(tmp_path)
+    assert not built.paragraphs["text"].str.contains("corrections desk").any()
+    for batch_size in (1, 10):
+        digest = digest_folder(tmp_path, batch_size=batch_size)
+        expected = built.documents.set_index("doc_id")["n_paragraphs"]
+        assert digest.documents.set_index("doc_id")["n_paragraphs"].to_dict() == expected.to_dict()
