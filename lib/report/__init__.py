@@ -6,7 +6,7 @@ from lib._exports import lazy_exports
 
 __getattr__, __all__ = lazy_exports(__name__, {
     "figures": ("save_figure", "save_table", "use_style"),
-    "browser": ("evidence_browser", "evidence_view"),
+    "browser": ("evidence_browser", "evidence_table", "evidence_view"),
     "pages": ("build_report",),
     "runner": ("notebook_paths", "run_all", "run_notebook"),
 })
