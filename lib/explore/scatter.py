@@ -28,14 +28,16 @@ CONTEXT_WIDTH = 45
 
 
 def term_scatter(sentences: pd.DataFrame, group, *, min_count: int = 3) -> pd.DataFrame:
-    """Every word used at least ``min_count`` times (capped per article, as Fightin' Words counts),
-    placed by its frequency in ``group`` and in the rest, with its z and two contexts.
+    """Every word used at least ``min_count`` times (counted as :func:`fightin_words` counts: capped
+    per article when both sides have enough articles, raw otherwise), placed by its frequency in
+    ``group`` and in the rest, with its z and two contexts.
 
     In: ``sentences`` of lib.explore.search.sentence_table; ``group``: a source name or a list
     of them. Out: SCATTER_COLUMNS sorted by z (the group's words first): term, count_group,
     count_rest (capped counts), docs_group (group articles using it), z, x_rest and y_group (rank
     percentiles in [0, 1]), context_1 and context_2 ('left [term] right (doc_id)'). Empty, with
-    ``attrs['reason']``, when the group or the rest has no article.
+    ``attrs['reason']``, when the group or the rest has no article, or no word is used
+    ``min_count`` times.
 
     >>> texts = pd.DataFrame({"doc_id": ["a", "b"], "source": ["A", "B"], "para_idx": 0,
     ...     "sent_idx": 0, "text": ["Qwen chips", "Llama chips"],
@@ -61,6 +63,11 @@ def term_scatter(sentences: pd.DataFrame, group, *, min_count: int = 3) -> pd.Da
     table = fightin_words(tokens, documents, min_count=min_count)
     wide = table[table["source"] == GROUP].rename(columns={"count_source": "count_group", "docs_source": "docs_group"})
     wide = wide.reset_index(drop=True)
+    if wide.empty:
+        table = pd.DataFrame(columns=SCATTER_COLUMNS)
+        table.attrs["reason"] = (f"No term scatter: no word is used at least {min_count} times in these "
+                                 f"articles. More articles (or a lower min_count) would give one.")
+        return table
     wide["y_group"] = _rank_percentile(wide["count_group"])
     wide["x_rest"] = _rank_percentile(wide["count_rest"])
     contexts = _contexts(sentences, in_group, set(wide["term"]))

@@ -114,8 +114,9 @@ EMPTY_BECAUSE = {
     "03-sentence-stance": "no sentence mentions a stance target; add the names your articles use "
                           "to lib/resources/targets.csv",
     "03-who-is-quoted": "no sentence quotes a named speaker",
-    "03-distinctive-terms": "distinctive terms need two or more sources with words; name the "
-                            "sources in a manifest.csv or a sub-folder per source",
+    "03-distinctive-terms": "notebook 03 found no distinctive terms (its section 8 says why: fewer than "
+                            "two sources with words, or no word used often enough); naming the sources "
+                            "in a manifest.csv or a sub-folder per source, or more articles, would give them",
 }
 
 

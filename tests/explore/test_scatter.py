@@ -27,3 +27,13 @@ def test_no_rest_gives_a_reason_not_a_plot(sentences):
     with pytest.raises(WorkbenchError, match="no source called 'Harbour'"):
         check_group(sentences, "Harbour")
     assert default_group(sentences) == "Harbor"
+
+
+def test_no_word_used_often_enough_is_said():
+    import pandas as pd
+    from lib.explore.scatter import term_scatter
+    texts = pd.DataFrame({"doc_id": ["a", "b"], "source": ["A", "B"], "para_idx": 0, "sent_idx": 0,
+                          "text": ["Qwen chips", "Llama servers"],
+                          "tokens": [["qwen", "chips"], ["llama", "servers"]]})
+    table = term_scatter(texts, "A", min_count=5)
+    assert table.empty and "used at least 5 times" in table.attrs["reason"]
