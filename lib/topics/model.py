@@ -815,6 +815,29 @@ def source_shares(model: TopicModel, units: pd.DataFrame, *, n_boot: int = 1000,
     return pd.DataFrame(rows, columns=SHARE_COLUMNS)
 
 
+PARAGRAPH_TOPIC_COLUMNS = ["doc_id", "para_idx", "source", "topic", "label", "weight"]
+
+
+def paragraph_topics(model: TopicModel, units: pd.DataFrame, table: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Each modelled paragraph's dominant topic, with its label (from ``table``, a
+    :func:`topic_table`) and its weight: what the evidence browser filters on.
+
+    Out: :data:`PARAGRAPH_TOPIC_COLUMNS`, one row per unit in units order; a paragraph with no kept
+    word has topic -1 and no label. With model None the table is empty, with these columns.
+    """
+    if model is None:
+        return pd.DataFrame(columns=PARAGRAPH_TOPIC_COLUMNS)
+    _require_same_units(model, units)
+    dominant = model.dominant_topic()
+    weights = model.doc_topic.max(axis=1) / np.maximum(model.doc_topic.sum(axis=1), 1e-12)
+    labels = dict(zip(table["topic"], table["label"])) if table is not None else {}
+    return pd.DataFrame({
+        "doc_id": units["doc_id"].to_numpy(), "para_idx": units["para_idx"].to_numpy(),
+        "source": units["source"].to_numpy() if "source" in units else "",
+        "topic": dominant, "label": [labels.get(topic, "") for topic in dominant],
+        "weight": np.round(np.where(dominant >= 0, weights, 0.0), 6)})[PARAGRAPH_TOPIC_COLUMNS]
+
+
 def language_shares(model: TopicModel, units: pd.DataFrame) -> pd.DataFrame:
     """How each topic's weight splits across languages: a topic that is all 'zh' is a language, not a theme.
 

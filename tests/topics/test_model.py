@@ -292,3 +292,14 @@ def test_a_folder_of_ai_written_digests_is_modelled_as_such_and_says_so():
     assert note.startswith("Every paragraph with words is AI-written")
     mini = build_corpus(Path(__file__).parents[1] / "fixtures" / "mini_corpus")
     assert topics.units_to_model(mini)[1] == ""
+
+
+def test_paragraph_topics_give_each_unit_its_dominant_topic_and_label(units, model):
+    table = topic_table(model, units)
+    rows = topics.paragraph_topics(model, units, table)
+    assert len(rows) == len(units) and rows["topic"].tolist() == model.dominant_topic().tolist()
+    labels = dict(zip(table["topic"], table["label"]))
+    assert (rows["label"] == rows["topic"].map(labels)).all()
+    assert rows["weight"].between(0, 1).all()
+    assert adjusted_rand_score(units["theme"], rows["topic"]) >= 0.9
+    assert list(topics.paragraph_topics(None, units).columns) == topics.PARAGRAPH_TOPIC_COLUMNS
