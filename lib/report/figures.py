@@ -109,6 +109,8 @@ EMPTY_BECAUSE = {
                         "articles with prose paragraphs would give one",
     "02-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more articles "
                  "with prose paragraphs would give one",
+    "02-paragraph-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more "
+                           "articles with prose paragraphs would give one",
     "03-stance-by-source": "no sentence mentions a stance target; add the names your articles use "
                            "to lib/resources/targets.csv",
     "03-sentence-stance": "no sentence mentions a stance target; add the names your articles use "
