@@ -57,6 +57,8 @@ RUN_SUBFOLDERS = ("notebooks", "figures", "tables", "report")
 # A string in a notebook's code that starts with a notebook's number: the name of one of its
 # figures or tables ("02-topics", f"03-{name}").
 OUTPUT_NAME = re.compile(r"""["'](\d{2})-[\w.*{-]""")
+_RUNNING = set()   # the NotebookClients executing now (several when notebooks run side by side)
+_RUNNING_LOCK = threading.Lock()
 MAX_PROBLEMS_SHOWN = 30
 WHAT_TO_FIX = {
     CorpusError: "CORPUS must be a folder that holds articles as .txt, .md or .html files "
@@ -112,6 +114,8 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
                                                       bar.set_postfix_str(_section(notebook, cell_index))),
             on_cell_complete=lambda cell, cell_index: bar.update(1),
         )
+        with _RUNNING_LOCK:
+            _RUNNING.add(client)
         try:
             client.execute(env={**os.environ, OUTPUT_VARIABLE: str(output_dir)})
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
@@ -129,8 +133,23 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
             raise KernelStartError(f"the Jupyter kernel could not start for {path.name} "
                                    f"({type(error).__name__}: {_first_line(error) or 'no message'}); "
                                    f"{KERNEL_HINT}") from None
+        finally:
+            with _RUNNING_LOCK:
+                _RUNNING.discard(client)
     output.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(notebook, output)
+
+
+def stop_running_kernels():
+    """Kill the kernel of every notebook executing now, so that each stops (DeadKernelError)
+    within a second: what Ctrl-C does to a run, whose notebooks run in threads and whose kernels,
+    in their own process sessions, do not see the terminal's interrupt."""
+    with _RUNNING_LOCK:
+        clients = list(_RUNNING)
+    for client in clients:
+        process = getattr(getattr(client.km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.kill()
 
 
 def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progress=False, jobs=None):
@@ -190,7 +209,7 @@ def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progre
                 bar_lines.append(line)
         _say(f"      {label[path]} done in {time.perf_counter() - started:.1f} s")
 
-    failures = run_in_order(paths, run_one, needs=needs, jobs=jobs)
+    failures = run_in_order(paths, run_one, needs=needs, jobs=jobs, on_stop=stop_running_kernels)
 
     _say("[3/3] building the report")
     index = build_report(output_dir, notebooks_dir=notebooks_dir if in_place else output_dir / "notebooks",
@@ -200,15 +219,15 @@ def run_all(corpus=None, *, output_dir=None, notebooks_dir=NOTEBOOKS_DIR, progre
     return [failures[path] for path in paths if path in failures]
 
 
-def run_in_order(paths, run, *, needs, jobs=1):
+def run_in_order(paths, run, *, needs, jobs=1, on_stop=None):
     """Call ``run(path)`` for every path, up to ``jobs`` at once (in threads), each once the paths
     in ``needs[path]`` have run through; return {path: message} for those that failed or were not run.
 
     ``run`` raising NotebookError is a failure (its message is kept); the paths that need a failed
     one are not run. With ``jobs=1`` the paths run in the order given; with more, of the paths
     ready to start those others wait for start first (the others then fill the free slots), each
-    group in the order given. Any other exception stops the run: no path starts after it, and it
-    is raised once the running ones end.
+    group in the order given. Any other exception, or Ctrl-C, stops the run: no path starts after
+    it, ``on_stop()`` is called (to stop the running ones) and the exception is raised once they end.
 
     >>> def run(path):
     ...     if path == "b":
@@ -220,30 +239,32 @@ def run_in_order(paths, run, *, needs, jobs=1):
     pending = sorted(paths, key=lambda path: path not in waited_for)   # stable: the given order within each
     failures, finished, running = {}, set(), {}
     with ThreadPoolExecutor(jobs) as pool:
-        while pending or running:
-            for path in list(pending):
-                failed = [need for need in needs[path] if need in failures]
-                if failed:
-                    pending.remove(path)
-                    failures[path] = (f"{Path(path).name} not run: it reads the outputs of "
-                                      f"{', '.join(Path(need).name for need in failed)}, which failed")
-                elif len(running) < jobs and all(need in finished for need in needs[path]):
-                    pending.remove(path)
-                    running[pool.submit(run, path)] = path
-            if not running:
-                continue
-            done, _ = wait(running, return_when=FIRST_COMPLETED)
-            for future in done:
-                path = running.pop(future)
-                try:
-                    future.result()
-                except NotebookError as error:
-                    failures[path] = str(error)
-                except BaseException:
-                    pending.clear()
-                    raise
-                else:
-                    finished.add(path)
+        try:
+            while pending or running:
+                for path in list(pending):
+                    failed = [need for need in needs[path] if need in failures]
+                    if failed:
+                        pending.remove(path)
+                        failures[path] = (f"{Path(path).name} not run: it reads the outputs of "
+                                          f"{', '.join(Path(need).name for need in failed)}, which failed")
+                    elif len(running) < jobs and all(need in finished for need in needs[path]):
+                        pending.remove(path)
+                        running[pool.submit(run, path)] = path
+                if not running:
+                    continue
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    path = running.pop(future)
+                    try:
+                        future.result()
+                    except NotebookError as error:
+                        failures[path] = str(error)
+                    else:
+                        finished.add(path)
+        except BaseException:   # KeyboardInterrupt included: the pool waits for the running paths
+            if on_stop is not None:
+                on_stop()
+            raise
     return failures
 
 
@@ -304,6 +325,9 @@ def main(argv=None):
     except KernelStartError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("interrupted: the notebooks that were running were stopped", file=sys.stderr)
+        return 130
     elapsed = time.perf_counter() - started
     if failures:
         print(f"{len(failures)} notebook(s) failed (tracebacks are in the saved notebooks):", file=sys.stderr)

@@ -1,12 +1,14 @@
 """The runner behind `make figures`: in-place reruns are byte-identical, runs on a folder go to the
 run folder with CORPUS_DIR injected, and failures end with a message rather than a traceback."""
 import threading
+import time
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from lib.report.runner import main, notebook_needs, notebook_paths, NotebookError, run_in_order, run_notebook
+from lib.report.runner import (main, notebook_needs, notebook_paths, NotebookError, run_in_order, run_notebook,
+                               stop_running_kernels)
 
 KERNELSPEC = {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}
 
@@ -168,3 +170,34 @@ def test_side_by_side_a_notebook_that_others_read_starts_first():
     needs = {"a": [], "b": [], "c": [], "d": ["c"]}
     assert run_in_order(list(needs), run, needs=needs, jobs=2) == {}
     assert set(started[:2]) == {"a", "c"} and sorted(started) == ["a", "b", "c", "d"]
+
+
+def test_an_interrupted_run_stops_the_running_notebooks_and_starts_no_more():
+    ran, stopped = [], []
+
+    def run(name):
+        ran.append(name)
+        if name == "b":
+            raise KeyboardInterrupt   # as Ctrl-C arrives
+
+    with pytest.raises(KeyboardInterrupt):
+        run_in_order(["a", "b", "c"], run, needs={"a": [], "b": [], "c": []}, on_stop=lambda: stopped.append(True))
+    assert ran == ["a", "b"] and stopped == [True]
+
+
+def test_stopping_kills_the_kernel_of_a_notebook_that_is_running(tmp_path):
+    running = tmp_path / "running"   # written by the cell once it runs
+    source = write_notebook(tmp_path / "01-slow.ipynb", new_code_cell(
+        f"import pathlib, time\npathlib.Path({str(running)!r}).touch()\ntime.sleep(60)"))
+
+    def stop_once_running():
+        while not running.exists():
+            time.sleep(0.1)
+        stop_running_kernels()
+
+    stopper = threading.Thread(target=stop_once_running, daemon=True)
+    stopper.start()
+    started = time.perf_counter()
+    with pytest.raises(NotebookError, match="01-slow.ipynb stopped in .*DeadKernelError"):
+        run_notebook(source, output=tmp_path / "run" / "01-slow.ipynb", output_dir=tmp_path / "run", timeout=120)
+    assert time.perf_counter() - started < 50, "the cell ran on after its kernel was stopped"
