@@ -1,4 +1,5 @@
-"""Run the notebooks in order, each from a fresh kernel, then build the report (`make figures`).
+"""Run the notebooks, each in a fresh kernel once those it reads have run, then build the report
+(`make figures`).
 
 Two ways to run:
 
@@ -23,7 +24,8 @@ Progress goes to the terminal: the stage, each notebook as it starts and ends, a
 over the articles while loading and over the cells (with the current section) while a notebook
 runs. Bars are shown only when stderr is a terminal, and never end up in a notebook's stored
 outputs. A run goes on past a notebook that fails (the notebooks that read its outputs are not
-run), then says which failed and where to read the traceback.
+run), then says which failed and where to read the traceback. Ctrl-C stops the running notebooks'
+kernels and the run.
 
 >>> run_all(ROOT / "tests/fixtures/mini_corpus")  # doctest: +SKIP
 """
