@@ -21,6 +21,10 @@ WRITTEN_COLUMNS = ["pair_id", "doc_id", "para_idx", "sent_idx", "target_id", "se
                    "previous_sentence", "language", "voice", "phenomenon", "part", "label"]
 
 
+PARTS = (("sentences", "pairs.csv"), ("articles", "article_pairs.csv"), ("news", "news_pairs.csv"))
+"""(part, pairs file): each part's labels are in the file named with ``labels`` for ``pairs``."""
+
+
 class WrittenSetError(WorkbenchError):
     """The written stance set is missing or malformed (the message names the file)."""
 
@@ -32,11 +36,11 @@ def load_written_set(folder: Path = STANCE_SET_DIR) -> pd.DataFrame:
     side of a split (the written sentence, or the article a template pair came from); para_idx and
     sent_idx are 0 for written sentences; voice is author, direct_quote or indirect; phenomenon the
     behaviour a written sentence was made to test ('' for article pairs); part is 'sentences'
-    (written one by one) or 'articles' (found in the template corpus's articles); label the
-    adjudicated label.
+    (written one by one), 'articles' (found in the template corpus's articles) or 'news' (found
+    in the news articles written for the set, ``news/``); label the adjudicated label.
     """
     parts = []
-    for part, name in (("sentences", "pairs.csv"), ("articles", "article_pairs.csv")):
+    for part, name in PARTS:
         path = Path(folder) / name
         if not path.exists():
             if part == "sentences":

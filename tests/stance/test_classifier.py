@@ -48,7 +48,7 @@ def test_every_written_pair_mentions_its_target(written):
 
 
 def test_two_passes_agree_and_disagreements_are_adjudicated():
-    for prefix in ("", "article_"):
+    for prefix in ("", "article_", "news_"):
         a = pd.read_csv(STANCE_SET_DIR / f"{prefix}annotator_a.csv", keep_default_na=False)
         b = pd.read_csv(STANCE_SET_DIR / f"{prefix}annotator_b.csv", keep_default_na=False)
         both = a.merge(b, on="pair_id", suffixes=("_a", "_b"), validate="1:1")
@@ -112,8 +112,9 @@ def test_probabilities_are_calibrated_rows(model):
 def test_behaviours_on_unseen_sentences(model):
     """CheckList-style directional checks on sentences written for this test (none is in the
     training set): policy direction, attribution, negation, bare facts. The measured rate was
-    14 of 16 when the suite was written; the bar below catches a regression, and the message
-    lists what failed."""
+    14 of 16 when the suite was written and 13 of 16 once the written set gained its news part
+    (the call to tighten the controls now comes out AGAINST, 0.44 to NONE's 0.43); the bar
+    below catches a further regression, and the message lists what failed."""
     suite = pd.read_csv(FIXTURES / "checklist.csv")
     suite["got"] = model.predict(suite).to_numpy()
     failed = suite[suite["got"] != suite["expected"]]
