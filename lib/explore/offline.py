@@ -140,7 +140,7 @@ def query_trends_html(trends: pd.DataFrame, lines: pd.DataFrame, name: str, *, n
                       folder=FIGURES_DIR):
     """Query trends (lib.explore.query.query_trends) as one offline HTML file: per 1,000 words by
     month and source with 95% intervals (by source where there is no month to follow), the table
-    searchable, and the matching sentences (``lines`` of lib.explore.kwic.kwic) as a story list."""
+    searchable, and the matching sentences (``lines`` of lib.explore.concordance.kwic) as a story list."""
     months = sorted(m for m in trends["month"].unique() if m not in ("all", "undated"))
     over_time = len(months) >= 2
     rows = trends[trends["month"].isin(months)] if over_time else trends[trends["month"] == "all"]

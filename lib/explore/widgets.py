@@ -1,6 +1,6 @@
 """A small JupyterLab form over the query views: type a query, pick sources and months, read its
 trend table, its keyword-in-context lines and its collocates. The form only calls the functions
-of lib.explore.query, lib.explore.kwic and lib.explore.collocates, so what it shows is what those
+of lib.explore.query, lib.explore.concordance and lib.explore.collocation, so what it shows is what those
 return in a cell.
 
 >>> query_form(texts)          # doctest: +SKIP
@@ -8,8 +8,8 @@ return in a cell.
 import ipywidgets as widgets
 from IPython.display import display
 
-from lib.explore.collocates import collocates
-from lib.explore.kwic import kwic
+from lib.explore.collocation import collocates
+from lib.explore.concordance import kwic
 from lib.explore.query import query_trends, trend_note
 from lib.explore.search import QueryError
 

@@ -1,7 +1,7 @@
 """The interactive files: one self-contained HTML each, nothing loaded from the web (checked by
 the report's one URL scanner, and stricter with links=True: no src or href to http(s) at all),
 same bytes on a rerun."""
-from lib.explore.kwic import kwic
+from lib.explore.concordance import kwic
 from lib.explore.offline import external_loads, query_trends_html, term_scatter_html
 from lib.explore.query import query_trends
 from lib.explore.scatter import term_scatter

@@ -2,7 +2,7 @@
 import numpy as np
 import pandas as pd
 
-from lib.explore.collocates import collocates, log_likelihood, log_ratio
+from lib.explore.collocation import collocates, log_likelihood, log_ratio
 
 
 def test_window_counts_and_direction(sentences):

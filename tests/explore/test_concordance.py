@@ -1,5 +1,5 @@
 """Keyword in context: every occurrence with its provenance, sorted as a concordance is read."""
-from lib.explore.kwic import KWIC_COLUMNS, kwic, kwic_lines
+from lib.explore.concordance import KWIC_COLUMNS, kwic, kwic_lines
 
 
 def test_every_occurrence_with_provenance(sentences):
@@ -21,3 +21,10 @@ def test_filters_and_text_lines(sentences):
     assert lines["doc_id"].tolist() == ["a3"]
     assert kwic_lines(lines) == ["[Qwen] rivals  (a3)"]
     assert kwic(sentences, "nothing-like-this").empty
+
+
+def test_the_package_verb_stays_a_function_whatever_was_imported_first():
+    import importlib
+    import lib.explore as explore
+    importlib.import_module("lib.explore.widgets")      # imports the kwic and collocates modules
+    assert callable(explore.kwic) and callable(explore.kwic_lines) and callable(explore.collocates)
