@@ -226,12 +226,22 @@ def flag_duplicate_articles(documents, paragraphs, *, share=NEAR_DUPLICATE_SHARE
     return documents, pd.DataFrame(rows, columns=["file", "problem", "detail", "action"])
 
 
+TITLE_KINDS = ("headline", "heading")
+
+
 def _nothing_left(documents, paragraphs):
-    """Problem rows for documents kept for analysis whose every line cleaning removed."""
-    empty = documents[(documents["status"] == "ok") & ~documents["doc_id"].isin(paragraphs["doc_id"])]
-    rows = [(row.path, "nothing_left_after_cleaning", f"{row.path}: cleaning removed all "
-             f"{row.raw_chars:,} characters (page furniture, bylines, repeats; see corpus.removed)",
-             "loaded, nothing to analyse") for row in empty.itertuples()]
+    """Problem rows for documents kept for analysis whose every line cleaning removed, or all but
+    a title or heading (a page of chrome whose one unmatched line reads as its headline)."""
+    ok = documents[documents["status"] == "ok"]
+    with_text = set(paragraphs.loc[~paragraphs["kind"].isin(TITLE_KINDS), "doc_id"])
+    titled = set(paragraphs["doc_id"])
+    rows = []
+    for row in ok[~ok["doc_id"].isin(with_text)].itertuples():
+        what = ("cleaning left only a title or heading of its "
+                if row.doc_id in titled else "cleaning removed all ")
+        rows.append((row.path, "nothing_left_after_cleaning", f"{row.path}: {what}{row.raw_chars:,} "
+                     "characters (page furniture, bylines, repeats; see corpus.removed)",
+                     "loaded, nothing to analyse"))
     return pd.DataFrame(rows, columns=["file", "problem", "detail", "action"])
 
 
