@@ -110,9 +110,13 @@ def _window(masked: str) -> str:
 @dataclass
 class StanceClassifier:
     """A fitted classifier: its vectorisers and calibrated model. ``predict_proba`` gives one
-    column per label in :data:`LABELS` order."""
+    column per label in :data:`LABELS` order. ``train_matrix`` and ``train_ids`` keep the
+    training pairs' feature rows and pair ids, so a retrain on more labels
+    (:func:`lib.stance.labelling.evaluate_with_labels`) need not compute them again."""
     vectorisers: dict
     model: CalibratedClassifierCV
+    train_matrix: object = None
+    train_ids: tuple = ()
 
     def _matrix(self, features: pd.DataFrame):
         columns = [vectoriser.transform(features[name.split(":")[0]])
@@ -156,8 +160,10 @@ def fit_classifier(train: pd.DataFrame, *, seed: int = 0, c: float = C,
         for name, vectoriser in vectorisers.items():
             vectoriser.fit(features[name.split(":")[0]])
     classifier = StanceClassifier(vectorisers, None)
-    classifier.model = fit_calibrated(classifier._matrix(features), train["label"].to_numpy(),
-                                      seed=seed, c=c)
+    matrix = classifier._matrix(features)
+    classifier.model = fit_calibrated(matrix, train["label"].to_numpy(), seed=seed, c=c)
+    if "pair_id" in train:
+        classifier.train_matrix, classifier.train_ids = matrix, tuple(train["pair_id"])
     return classifier
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from lib.errors import WorkbenchError
 from lib.stance.agreement import agreement
@@ -161,7 +162,12 @@ def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_spl
     written = written.reset_index(drop=True)
     base = model if model is not None else fit_classifier(written, seed=seed)
     both = pd.concat([written, labelled], ignore_index=True)
-    matrix = base._matrix(pair_features(both))   # once, with the written set's vocabulary
+    # Once, with the written set's vocabulary; the written rows as the model kept them if it was
+    # fitted on these very pairs.
+    if getattr(base, "train_matrix", None) is not None and base.train_ids == tuple(written["pair_id"]):
+        matrix = sparse.vstack([base.train_matrix, base._matrix(pair_features(labelled))]).tocsr()
+    else:
+        matrix = base._matrix(pair_features(both))
     offset = len(written)
 
     def with_yours(train, test, seed=0):

@@ -97,3 +97,21 @@ def test_labeller_saves_after_every_click(tmp_path):
     sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert sheet["label"].tolist() == ["FAVOR", "", "NONE"]
     assert "Every pair" in text.value
+
+
+def test_evaluation_on_your_labels_reuses_the_models_training_rows_and_gets_the_same_answer():
+    import dataclasses
+    from lib.stance.classifier import fit_classifier
+    from lib.stance.labelling import evaluate_with_labels
+    from lib.stance.written import load_written_set
+    written = load_written_set()
+    written = written.groupby("label").head(60).reset_index(drop=True)
+    model = fit_classifier(written)
+    assert model.train_ids == tuple(written["pair_id"]) and model.train_matrix.shape[0] == len(written)
+    yours = load_written_set()
+    yours = yours[~yours["pair_id"].isin(written["pair_id"])].groupby("label").head(12).reset_index(drop=True)
+    yours["doc_id"] = [f"a{i % 6}" for i in range(len(yours))]
+    kept = evaluate_with_labels(written, yours, model=model, n_boot=50)[0]
+    recomputed = evaluate_with_labels(written, yours, model=dataclasses.replace(model, train_matrix=None),
+                                      n_boot=50)[0]
+    pd.testing.assert_frame_equal(kept, recomputed)
