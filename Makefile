@@ -54,8 +54,8 @@ test: install  ## unit tests, the end-to-end run on tests/fixtures/mini_corpus, 
 test-fast: install  ## the same without the slow end-to-end run (pytest -m "not slow")
 	$(BIN)/python -m pytest $(TEST_WORKERS) -m "not slow and not shapes"
 
-test-shapes: install  ## every notebook on each folder shape in tests/fixtures/shapes (one source, one article, ...)
-	$(BIN)/python -m pytest -m shapes -p no:randomly tests/test_end_to_end.py
+test-shapes: install  ## every notebook on each folder shape in tests/fixtures/shapes, and on the planted corpus against its answer key
+	$(BIN)/python -m pytest -m shapes -p no:randomly tests/test_end_to_end.py tests/test_planted.py
 
 bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only; SIZES="1000 10000")
 	$(BIN)/python -m lib.scale.bench $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
