@@ -115,7 +115,10 @@ def _trimmed(url):
 
 def from_url_line(text):
     """The site of :func:`url_line`'s URL, or None."""
-    url = url_line(text)
+    return _site_of_url(url_line(text))
+
+
+def _site_of_url(url):
     return site_of(URL.match(url).group(1)) if url else None
 
 
@@ -156,7 +159,7 @@ def hints(path, text):
     """
     url = url_line(text)
     return {
-        "file name": from_file_name(path), "url in text": site_of(URL.match(url).group(1)) if url else None,
+        "file name": from_file_name(path), "url in text": _site_of_url(url),
         "url": url, "credit line": from_credit(text),
         "mastheads": {name: hashlib.sha256("".join(text.replace(name, "").split())[:500].encode()).hexdigest()[:16]
                       for name in masthead_candidates(text)},

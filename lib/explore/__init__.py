@@ -16,6 +16,6 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "collocation": ("collocates",),
     "scatter": ("check_group", "default_group", "plot_term_scatter", "term_scatter"),
     "timeline": ("TIMELINE_COLUMNS", "plot_topics_over_time", "timeline_note", "topics_over_time"),
-    "offline": ("external_loads", "query_trends_html", "term_scatter_html", "write_html"),
+    "offline": ("query_trends_html", "term_scatter_html", "write_html"),
     "widgets": ("query_form", "show_query_form"),
 })

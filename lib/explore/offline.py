@@ -11,7 +11,6 @@ its bundle inlined (about 1 MB), so each file is about 6 MB and draws in 1-3 s i
 """
 import html
 import json
-import re
 from importlib.resources import files
 
 import pandas as pd
@@ -20,19 +19,13 @@ import plotly.graph_objects as go
 from lib.paths import FIGURES_DIR
 from lib.explore.scatter import jittered
 from lib.report.figures import OKABE_ITO
-from lib.report.urls import external_urls
+from lib.report.templates import PAGE_HEAD
+from lib.report.urls import unlink_external
 
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True,
                  "toImageButtonOptions": {"format": "png", "scale": 2}}
-_LINK = re.compile(r"<a href=https?://[^>]*>(.*?)</a>", re.DOTALL)
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
+PAGE = PAGE_HEAD + """<style>
   body {{ font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif;
          color: #222; max-width: 1250px; margin: 0 auto; padding: 0.6rem 1rem 2rem; }}
   h1 {{ font-size: 1.3rem; margin: 0.3rem 0; }}
@@ -78,7 +71,7 @@ def datatable(table: pd.DataFrame, table_id: str, *, with_js: bool = True, page_
     body = itables.to_html_datatable(table, table_id=table_id, connected=False, showIndex=False,
                                      display_logo_when_loading=False, pageLength=page_length,
                                      classes="display compact", allow_html=False)
-    return _LINK.sub(r"\1", bundle + body)
+    return unlink_external(bundle + body)
 
 
 def term_scatter_html(terms: pd.DataFrame, group_label: str, name: str, *, folder=FIGURES_DIR):
@@ -184,17 +177,6 @@ def query_trends_html(trends: pd.DataFrame, lines: pd.DataFrame, name: str, *, n
             "articles are dated. Hover for counts; tables below are searchable and sortable. Works offline.")
     return write_html(PAGE.format(title="Query trends: " + html.escape(", ".join(trends["query"].unique())),
                                   lead=lead, body=body), name, folder=folder)
-
-
-def external_loads(page: str) -> list[str]:
-    """Every http(s) or protocol-relative URL in a src, href or data attribute of a tag in
-    ``page`` (links included: an offline file should not send a reader online either), and in
-    CSS/JS ``url()`` / ``import()``: lib.report.urls.external_urls with ``links=True``.
-
-    >>> external_loads('<img src="https://x.org/a.png"><a href="#top">top</a>')
-    ['https://x.org/a.png']
-    """
-    return external_urls(page, links=True)
 
 
 def _wrap(text: str, width: int = 90) -> str:

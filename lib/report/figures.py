@@ -24,6 +24,7 @@ import pandas as pd
 from matplotlib import font_manager
 
 from lib.paths import FIGURES_DIR, RESOURCES_DIR, TABLES_DIR
+from lib.report.tables import load_table
 
 STYLE_FILE = RESOURCES_DIR / "workbench.mplstyle"
 # Chinese glyphs come from Noto Sans CJK SC (SIL Open Font License), shipped as a data file by the
@@ -95,7 +96,7 @@ def read_table(name, *, folder=TABLES_DIR, why_empty=""):
         print(f"{name}: not found in tables/; notebook {name[:2]} writes it (run notebook {name[:2]} "
               "first, or `make figures`).")
         return None
-    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    table = load_table(path)
     if table.empty:
         print(f"{name}: empty; notebook {name[:2]} could not compute it on this folder"
               f"{' (' + why_empty.rstrip('.') + ')' if why_empty else ''}; its output says why.")
@@ -104,17 +105,15 @@ def read_table(name, *, folder=TABLES_DIR, why_empty=""):
 
 
 # Why a notebook's table can be empty, and what would fill it: for notebook 04, which reads them.
+_NO_TOPIC_MODEL = ("no topic model could be fitted, e.g. too few paragraphs of prose; more articles "
+                   "with prose paragraphs would give one")
+_NO_TARGET = "no sentence mentions a stance target; add the names your articles use to lib/resources/targets.csv"
 EMPTY_BECAUSE = {
-    "02-source-shares": "no topic model could be fitted, e.g. too few paragraphs of prose; more "
-                        "articles with prose paragraphs would give one",
-    "02-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more articles "
-                 "with prose paragraphs would give one",
-    "02-paragraph-topics": "no topic model could be fitted, e.g. too few paragraphs of prose; more "
-                           "articles with prose paragraphs would give one",
-    "03-stance-by-source": "no sentence mentions a stance target; add the names your articles use "
-                           "to lib/resources/targets.csv",
-    "03-sentence-stance": "no sentence mentions a stance target; add the names your articles use "
-                          "to lib/resources/targets.csv",
+    "02-source-shares": _NO_TOPIC_MODEL,
+    "02-topics": _NO_TOPIC_MODEL,
+    "02-paragraph-topics": _NO_TOPIC_MODEL,
+    "03-stance-by-source": _NO_TARGET,
+    "03-sentence-stance": _NO_TARGET,
     "03-who-is-quoted": "no sentence quotes a named speaker",
     "03-distinctive-terms": "notebook 03 found no distinctive terms (its section 8 says why: fewer than "
                             "two sources with words, or no word used often enough); naming the sources "

@@ -15,7 +15,8 @@ from urllib.parse import quote
 
 import pandas as pd
 
-from lib.report.tables import raw_href
+from lib.report.tables import load_table, raw_href
+from lib.report.templates import PAGE_HEAD
 
 TOP_TERMS = 3        # distinctive terms named per source
 TOP_TOPICS = 10      # topics listed (all of them below this many)
@@ -48,12 +49,21 @@ class _Reader:
         if not path.is_file():
             raise _NotComputed(f"not computed: tables/{stem}.csv was not written (its notebook did not run "
                                "this far on this corpus)")
-        table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+        table = load_table(path)
         if table.empty:
             raise _NotComputed(f"not computed on this corpus: tables/{stem}.csv is empty (its notebook says why)")
         if lacking := [column for column in columns if column not in table.columns]:
             raise _NotComputed(f"could not be read: tables/{stem}.csv has no column {', '.join(lacking)}")
         return table
+
+
+def _optional(read, stem, *columns):
+    """``read(stem, *columns)``, or None where that table was not computed: for a table that
+    only adds detail to a finding made from another."""
+    try:
+        return read(stem, *columns)
+    except _NotComputed:
+        return None
 
 
 def table_link(stem, search=""):
@@ -100,24 +110,20 @@ def corpus_finding(read):
     n_sources = inventory["source"].fillna("").replace("", pd.NA).nunique()
     statements = [f"{len(inventory)} articles from {n_sources} sources "
                   f"({', '.join(f'{s}: {n}' for s, n in inventory['source'].fillna('(unknown)').value_counts().sort_index().items())})."]
-    try:
-        problems = read("01-problems", "file", "problem")
+    problems = _optional(read, "01-problems", "file", "problem")
+    if problems is None:
+        statements.append("No file had a problem while loading (tables/01-problems.csv is empty or missing).")
+    else:
         statements.append(f"{len(problems)} files with a problem while loading "
                           f"({', '.join(f'{p}: {n}' for p, n in problems['problem'].value_counts().sort_index().items())}).")
-    except _NotComputed:
-        statements.append("No file had a problem while loading (tables/01-problems.csv is empty or missing).")
     return statements, _evidence(("articles", table_link("01-inventory")), ("problems", table_link("01-problems")),
                                  ("composition figure", figure_link("01-composition")))
 
 
 def topics_finding(read):
     topics = read("02-topics", "topic", "label", "n_paragraphs", "weight_share")
-    verdicts = {}
-    try:
-        robustness = read("02-topic-robustness", "topic", "verdict")
-        verdicts = dict(zip(robustness["topic"], robustness["verdict"]))
-    except _NotComputed:
-        pass
+    robustness = _optional(read, "02-topic-robustness", "topic", "verdict")
+    verdicts = {} if robustness is None else dict(zip(robustness["topic"], robustness["verdict"]))
     n = int(topics["n_paragraphs"].sum())
     statements = [f"{len(topics)} topics over {n} paragraphs (the k the sweep chose)."]
     for row in topics.sort_values(["weight_share", "topic"], ascending=[False, True], kind="stable").head(TOP_TOPICS).itertuples():
@@ -131,12 +137,8 @@ def topics_finding(read):
 def source_topics_finding(read):
     shares = read("02-source-shares", "source", "topic", "n_paragraphs", "n_source_paragraphs", "share",
                   "ci_low", "ci_high", "n_articles")
-    labels = {}
-    try:
-        topics = read("02-topics", "topic", "label")
-        labels = dict(zip(topics["topic"], topics["label"]))
-    except _NotComputed:
-        pass
+    topics = _optional(read, "02-topics", "topic", "label")
+    labels = {} if topics is None else dict(zip(topics["topic"], topics["label"]))
     statements = []
     for source, rows in shares.groupby("source", sort=True):
         top = rows.sort_values(["share", "topic"], ascending=[False, True], kind="stable").iloc[0]
@@ -197,11 +199,7 @@ def stance_finding(read):
     cells = read("03-stance-by-source", "source", "target_id", "voice", "n", "n_articles", "net",
                  "net_ci_low", "net_ci_high", "n_favor", "n_against")
     cells = cells[cells["voice"] == "all"] if (cells["voice"] == "all").any() else cells
-    evidence = None
-    try:
-        evidence = read("03-evidence", "source", "target_id", "voice", "label", "excerpt")
-    except _NotComputed:
-        pass
+    evidence = _optional(read, "03-evidence", "source", "target_id", "voice", "label", "excerpt")
     statements = []
     for row in cells.sort_values(["target_id", "source"], kind="stable").itertuples():
         ci = interval(row.net_ci_low, row.net_ci_high)
@@ -293,13 +291,7 @@ FINDINGS = [
     ("How much attention does each query get?", query_finding),
 ]
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
+PAGE = PAGE_HEAD + """<style>
   body {{ font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; color: #222;
          max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }}
   h1 {{ font-size: 1.6rem; margin-bottom: 0.2rem; }}

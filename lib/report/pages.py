@@ -133,7 +133,7 @@ def read_notebook(path):
 def _read_table(path, problems):
     """A table as written, or None with a problem line naming the file when it cannot be parsed."""
     try:
-        return pd.read_csv(path, keep_default_na=False, na_values=[""])
+        return tables.load_table(path)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
         problems.append(f"tables/{path.name}: cannot be read as CSV ({str(err).splitlines()[0]}); "
                         "it has no searchable page")
@@ -216,15 +216,6 @@ def render_notebook(notebook, *, name):
     )
     body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": name}})
     return body
-
-
-def external_resources(page):
-    """What ``page`` would load from the web (not its plain links): lib.report.urls.external_urls.
-
-    >>> external_resources('<script src="https://cdn.example/x.js"></script><a href="https://a.b">a</a>')
-    ['https://cdn.example/x.js']
-    """
-    return external_urls(page)
 
 
 def saved_outputs(notebook, name):

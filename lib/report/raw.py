@@ -15,14 +15,9 @@ import os
 import pandas as pd
 
 from lib.report.tables import raw_page_name
+from lib.report.templates import PAGE_HEAD
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<style>
+PAGE = PAGE_HEAD + """<style>
   body {{ font: 15px/1.5 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; color: #222;
          max-width: 1000px; margin: 0 auto; padding: 0.8rem 1.5rem 3rem; }}
   pre {{ white-space: pre-wrap; overflow-wrap: anywhere; font: 14px/1.55 ui-monospace, "Noto Sans Mono CJK SC", monospace; }}

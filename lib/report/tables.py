@@ -19,19 +19,15 @@ from importlib.resources import files
 
 import pandas as pd
 
+from lib.report.templates import PAGE_HEAD
+from lib.report.urls import unlink_external
+
 ASSET = "assets/datatables.js"
 TEXT_COLUMNS = ("sentence", "text", "excerpt")
 PROVENANCE_FIRST = ("source", "target_id", "voice", "speaker", "label", "raw_start", "doc_id")
 WIDE_TEXT = 40   # a column whose median cell is longer than this many characters wraps
-_LINK = re.compile(r"<a href=https?://[^>]*>(.*?)</a>", re.DOTALL)
 
-PAGE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{title}</title>
-<script src="../{asset}"></script>
+PAGE = PAGE_HEAD + """<script src="../{asset}"></script>
 <style>
   body {{ font: 14px/1.45 system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", sans-serif; color: #222;
          max-width: 1400px; margin: 0 auto; padding: 0.6rem 1rem 2rem; }}
@@ -67,6 +63,12 @@ PAGE = """<!DOCTYPE html>
 """
 
 
+def load_table(path):
+    """A table as lib.report.figures.save_table wrote it: empty cells read as NaN, text stays text
+    (a word such as 'NA' or 'None' is not taken for a missing value)."""
+    return pd.read_csv(path, keep_default_na=False, na_values=[""])
+
+
 def write_asset(report_dir):
     """Write ``<report_dir>/assets/datatables.js``: itables' offline loader with its bundle."""
     from itables.javascript import generate_init_offline_itables_html
@@ -99,7 +101,7 @@ def write_table_page(table: pd.DataFrame, report_dir, stem, *, caption="", raw_p
         columnDefs=[{"targets": [i], "className": name} for i, name in enumerate(classes)])
     lead = html.escape(caption) + f" {len(table):,} rows; type in the search box to filter, click a heading to sort."
     page = PAGE.format(title=html.escape(stem), asset=ASSET, csv=html.escape(f"{stem}.csv"), lead=lead.strip(),
-                       table=_LINK.sub(r"\1", body), table_id=table_id, promise=_promise_name())
+                       table=unlink_external(body), table_id=table_id, promise=_promise_name())
     path = report_dir / "tables" / f"{stem}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8", newline="\n")

@@ -3,6 +3,16 @@
 Kept apart from lib.report.pages, which fills them, so that the build reads as steps.
 """
 
+# The head every hand-written page of the report and the explore files starts with, for
+# str.format (``{title}``; the page's own styles follow it).
+PAGE_HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{title}</title>
+"""
+
 # nbconvert's 'lab' template, minus every script it would fetch from a CDN (require.js, MathJax,
 # mermaid, widgets); with a link back to the index above each page.
 OFFLINE_TEMPLATE = """{%- extends 'index.html.j2' -%}

@@ -23,6 +23,8 @@ LINK_ATTRIBUTES = ("src", "href", "data")
 EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 CSS_OR_JS_URL = re.compile(r"""(?:url\(|import\(|@import)\s*["']?((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
 COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+# A bundled library's own links to its website (itables', plotly's), unquoted as they emit them.
+_LINK_OUT = re.compile(r"<a href=https?://[^>]*>(.*?)</a>", re.DOTALL)
 
 
 def external_urls(page: str, *, links: bool = False) -> list[str]:
@@ -32,6 +34,16 @@ def external_urls(page: str, *, links: bool = False) -> list[str]:
     finder.feed(page)
     finder.close()
     return finder.urls
+
+
+def unlink_external(page: str) -> str:
+    """``page`` with each unquoted ``<a href=http…>text</a>`` a bundled library writes replaced by
+    its text, so that an offline file sends no reader online.
+
+    >>> unlink_external('<p>made with <a href=https://plotly.com/>plotly</a></p>')
+    '<p>made with plotly</p>'
+    """
+    return _LINK_OUT.sub(r"\1", page)
 
 
 def local_references(page: str) -> list[str]:

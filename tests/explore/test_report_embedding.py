@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from lib.errors import WorkbenchError
-from lib.explore.offline import external_loads
+from lib.report.urls import external_urls
 from lib.report.pages import build_report
 
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -34,7 +34,7 @@ def test_index_links_and_embeds_the_interactive_file(tmp_path):
     assert '<iframe src="figures/05-term-scatter.html"' in index
     assert (path.parent / "figures" / "05-term-scatter.html").read_bytes() == \
         (output / "figures" / "05-term-scatter.html").read_bytes()
-    assert external_loads(index) == []
+    assert external_urls(index, links=True) == []
 
 
 def test_an_interactive_file_that_loads_from_the_web_stops_the_build(tmp_path):

@@ -8,7 +8,7 @@ import pytest
 from nbconvert import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from lib.report.pages import build_report, external_resources, saved_outputs
+from lib.report.pages import build_report, saved_outputs
 from lib.report.urls import external_urls, local_references
 
 # A 1×1 PNG: the report only links figures, it never decodes them.
@@ -141,7 +141,7 @@ def test_notebook_pages_show_text_and_outputs_but_no_code(run):
 def test_pages_load_nothing_from_the_web(run):
     index, _ = built(run)
     for page in index.parent.rglob("*.html"):
-        assert external_resources(page.read_text(encoding="utf-8")) == [], page.name
+        assert external_urls(page.read_text(encoding="utf-8")) == [], page.name
 
 
 def test_table_pages_are_searchable_with_the_bundle_loaded_from_the_folder(run):
@@ -161,10 +161,10 @@ def test_a_table_that_cannot_be_parsed_is_a_problem_not_a_crash(run):
 
 def test_the_offline_check_catches_what_nbconvert_would_fetch_by_default():
     page, _ = HTMLExporter(template_name="lab").from_notebook_node(demo_notebook())
-    assert any("require" in url for url in external_resources(page))
-    assert external_resources('<a href="https://example.org">a source</a>') == []
-    assert external_resources("<style>/* see https://x.org */ p { color: red }</style>") == []
-    assert external_resources('<style>@import "https://fonts.example/f.css";</style>') == ["https://fonts.example/f.css"]
+    assert any("require" in url for url in external_urls(page))
+    assert external_urls('<a href="https://example.org">a source</a>') == []
+    assert external_urls("<style>/* see https://x.org */ p { color: red }</style>") == []
+    assert external_urls('<style>@import "https://fonts.example/f.css";</style>') == ["https://fonts.example/f.css"]
 
 
 def test_a_rebuild_writes_the_same_bytes(run):

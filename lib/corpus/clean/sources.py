@@ -69,9 +69,14 @@ def page_hashes(page: Page, source: str) -> set:
     if not source:
         return set()
     hashes = {line_hash("line", source, line.key) for line in page.kept() if line.words >= MIN_BOILERPLATE_WORDS}
-    hashes.update(line_hash("front", source, site_key(line.text)) for line in page.lines
-                  if line.rule in _FRONT_RULES and len(line.text) <= MAX_NAME_CHARS and line.words <= MAX_NAME_WORDS)
+    hashes.update(line_hash("front", source, key) for key in front_name_keys(page))
     return hashes
+
+
+def front_name_keys(page: Page) -> set:
+    """Site keys of the page's short lines removed above its text (site name, masthead)."""
+    return {site_key(line.text) for line in page.lines
+            if line.rule in _FRONT_RULES and len(line.text) <= MAX_NAME_CHARS and line.words <= MAX_NAME_WORDS}
 
 
 def count_recurring(hash_arrays) -> SourceCounts:
@@ -105,8 +110,7 @@ def remove_across_documents(pages: list[Page], sources: list[str], counts: Sourc
 def recurring_front_names(group: list[Page], source: str, counts: SourceCounts) -> set:
     """Keys of short lines of ``group`` removed above the text (site name, masthead) on two or more
     pages of the source."""
-    keys = {site_key(line.text) for page in group for line in page.lines
-            if line.rule in _FRONT_RULES and len(line.text) <= MAX_NAME_CHARS and line.words <= MAX_NAME_WORDS}
+    keys = set().union(*(front_name_keys(page) for page in group))
     return {key for key in keys if counts.get("front", source, key) >= MIN_FRONT_NAME_DOCS}
 
 
