@@ -3,7 +3,8 @@ the stance methods and their evaluation (``methods``), the seeds' gold set (``go
 written stance set (``written``), the target-aware classifier trained on it (``classifier``), its
 evaluation on other labels (``transfer``), the labelling loop for your own corpus
 (``labelling``), agreement between annotators (``agreement``), stance compared between sources
-with intervals (``compare``) and distinctive terms with keyword in context (``keyness``).
+with intervals (``compare``), one stance per article checked against readers of whole articles
+(``articles``) and distinctive terms with keyword in context (``keyness``).
 """
 from lib._exports import lazy_exports
 
@@ -23,5 +24,7 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "voice": ("canonical_speakers", "tag_voice", "who_is_quoted"),
     "agreement": ("agreement_table",),
     "compare": ("article_stance", "article_stance_by_voice", "evidence", "stance_by_source"),
+    "articles": ("RULE", "Rule", "agreement_with_readings", "article_evaluation", "article_labels",
+                 "load_readings"),
     "keyness": ("distinctive_terms", "fightin_words", "kwic", "terms_in_context"),
 })

@@ -7,9 +7,9 @@ What it reads of a (sentence, target) pair, all computed from the sentence and t
   named, and the two pairs of one sentence differ (word 1-2 grams and character 2-5 grams);
 - ``window``: the words within :data:`WINDOW` tokens of a ``TGT`` mention (word 1-2 grams):
   stance is mostly said next to its target;
-- ``by_target``: every word joined to the target id ("us_export_controls__tighter"), so a word can
-  carry a different direction per target (tighter controls are FAVOR controls, a tighter race is
-  not praise of a thesis);
+- ``by_target``: every content word joined to the target id ("us_export_controls__tighter"), so
+  a word can carry a different direction per target (tighter controls are FAVOR controls, a
+  tighter race is not praise of a thesis); function words are left out (:data:`FUNCTION_WORDS`);
 - ``cues``: the editable cue lexicon read with direction per target, as the window scorer reads
   it (:func:`lib.stance.methods.score_window`: negation and hedges scale a cue, comparatives point
   two ways): the sign and size of its score and how many cues fired;
@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lib.paths import PROCESSED_DIR, RESOURCES_DIR
@@ -53,6 +53,13 @@ CALIBRATION_FOLDS = 5
 VOICES = ("author", "direct_quote", "indirect")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
+# Function words carry no direction toward a target, and in the per-target view they learned the
+# written set's style instead ("us_export_controls__a" was a strong AGAINST feature): scikit-learn's
+# English stop words, less the ones that can carry a stance (negation, modality, contrast, degree).
+STANCE_WORDS = frozenset("""not no nor never none nothing nobody neither cannot should must could
+    would might may against without only too very less least more most few fewer enough back down
+    up off out over still yet once again although though but however whereas while even""".split())
+FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS - STANCE_WORDS)
 
 
 def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -81,7 +88,7 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "masked": masked,
         "window": [_window(text) for text in masked],
-        "by_target": [" ".join(f"{target}__{word}" for word in _WORD.findall(text.lower()))
+        "by_target": [" ".join(f"{target}__{word}" for word in _content_words(text))
                       for text, target in zip(masked, targets)],
         "cue_sign": np.sign(scored["score"].to_numpy()),
         "cue_score": scored["score"].clip(-3, 3).to_numpy() / 3,
@@ -91,13 +98,24 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _masked(text: str, target: str, spans: list) -> str:
+    """``text`` with each mention replaced by TGT (the pair's target) or OTH. Overlapping mentions
+    are one mention ("chip export controls" matches "chip export*" and "export control*"): their
+    union is replaced, by TGT when any of them is the pair's target."""
     pieces, last = [], 0
     for start, end, target_id in sorted(spans):
-        if start < last:
+        mark = "TGT" if target_id == target else "OTH"
+        if start < last:                        # overlaps the mention just replaced
+            pieces[-1] = "TGT" if "TGT" in (pieces[-1], mark) else "OTH"
+            last = max(last, end)
             continue
-        pieces += [text[last:start], "TGT" if target_id == target else "OTH"]
+        pieces += [text[last:start], mark]
         last = end
     return "".join(pieces + [text[last:]])
+
+
+def _content_words(text: str) -> list[str]:
+    """The lower-cased words of ``text`` without function words (:data:`FUNCTION_WORDS`)."""
+    return [word for word in _WORD.findall(text.lower()) if word not in FUNCTION_WORDS]
 
 
 def _window(masked: str) -> str:
@@ -193,22 +211,35 @@ def predict_classifier(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0
     return fit_classifier(train, seed=seed).predict(test)
 
 
-def trained_classifier(folder: Path = STANCE_SET_DIR, *, seed: int = 0,
-                       cache_dir: Path = PROCESSED_DIR) -> StanceClassifier:
-    """The classifier fitted on the written set in ``folder``, from a cache when nothing it
-    depends on has changed (the set's files, the cue and target files, this module's code, the
-    scikit-learn version): ``<cache_dir>/stance-classifier-<digest>.pickle``. Same inputs, same
-    model: the fit is deterministic, the cache only saves its time."""
+def training_digest(folder: Path = STANCE_SET_DIR, *, seed: int = 0) -> str:
+    """A digest of everything the trained classifier depends on: the written set's files in
+    ``folder``, the cue and target files, the code of this module, methods.py and targets.py, the
+    scikit-learn version and the seed (16 hex digits). Same digest, same model."""
     digest = hashlib.sha256()
     sources = [*sorted(Path(folder).glob("*.csv")), RESOURCES_DIR / "stance_cues.csv",
-               RESOURCES_DIR / "targets.csv", Path(__file__), Path(__file__).with_name("methods.py")]
+               RESOURCES_DIR / "targets.csv", Path(__file__), Path(__file__).with_name("methods.py"),
+               Path(__file__).with_name("targets.py")]
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update(f"{metadata.version('scikit-learn')} {seed}".encode())
-    path = Path(cache_dir) / f"stance-classifier-{digest.hexdigest()[:16]}.pickle"
+    return digest.hexdigest()[:16]
+
+
+def trained_classifier(folder: Path = STANCE_SET_DIR, *, seed: int = 0,
+                       cache_dir: Path = PROCESSED_DIR) -> StanceClassifier:
+    """The classifier fitted on the written set in ``folder``, from a cache when nothing it
+    depends on has changed (:func:`training_digest`):
+    ``<cache_dir>/stance-classifier-<digest>.pickle``. Same inputs, same
+    model: the fit is deterministic, the cache only saves its time."""
+    path = Path(cache_dir) / f"stance-classifier-{training_digest(folder, seed=seed)}.pickle"
     if path.exists():
-        with path.open("rb") as handle:
-            return pickle.load(handle)
+        try:
+            with path.open("rb") as handle:
+                model = pickle.load(handle)
+            if isinstance(model, StanceClassifier):
+                return model
+        except Exception:       # unreadable or pickled under another module name: fit again
+            pass
     model = fit_classifier(load_written_set(folder), seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")

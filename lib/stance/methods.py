@@ -799,7 +799,8 @@ def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, go
     frame's ``attrs['unlabelled']``; see :func:`gold_alignment` for passages now split), 'window'
     (the transparent scorer, with its evidence), 'tfidf_logreg' (trained on all of ``gold``),
     'majority', or 'classifier' (``model``, a fitted :class:`lib.stance.classifier.StanceClassifier`;
-    adds ``confidence``, its highest calibrated probability). label_source says which.
+    adds ``confidence``, its highest calibrated probability, and p_favor, p_against, p_none).
+    label_source says which.
     """
     labelled = pairs.copy()
     if method == "gold":
@@ -820,6 +821,8 @@ def label_pairs(pairs: pd.DataFrame, method: str, *, sentences: pd.DataFrame, go
         proba = model.predict_proba(labelled)
         labelled["label"] = proba.idxmax(axis=1).to_numpy() if len(proba) else []
         labelled["confidence"] = proba.max(axis=1).round(6).to_numpy() if len(proba) else []
+        for label in LABELS:        # the article rule (lib.stance.articles) averages these
+            labelled[f"p_{label.lower()}"] = proba[label].round(6).to_numpy() if len(proba) else []
     else:
         raise StanceError(f"unknown labelling method {method!r}")
     labelled["label_source"] = "gold" if method == "gold" else f"predicted ({method})"

@@ -149,7 +149,7 @@ def _holds(needles: _Needles | None, text: str, lower: str) -> bool:
 
 def _mentions(rule: _Rule, text: str):
     """(alias match, cue) pairs of one rule in one sentence; a cue must not overlap its alias."""
-    matches = list(rule.pattern.finditer(text))
+    matches = [_extended(rule.pattern, text, match) for match in rule.pattern.finditer(text)]
     if not matches or rule.cues is None:
         return [(match, "") for match in matches]
     cues = list(rule.cues.finditer(text))
@@ -160,6 +160,36 @@ def _mentions(rule: _Rule, text: str):
         if cue is not None:
             pairs.append((match, cue))
     return pairs
+
+
+class _Span:
+    """A mention grown over the alias that overlaps its end: the span and text of a match."""
+    def __init__(self, text: str, match, end: int):
+        self._text, self._start, self._end = text, match.start(), end
+        self.lastindex = match.lastindex          # which alias matched first: the alias column
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self, *_) -> str:
+        return self._text[self._start:self._end]
+
+
+def _extended(pattern, text: str, match):
+    """``match``, or a longer span when another alias of the rule starts at a later word inside it
+    and runs past its end: "chip export controls" is one mention ("chip export*" and
+    "export control*"), not "chip export" and a stray "controls". Regex alternation cannot see this:
+    its matches never overlap."""
+    end = match.end()
+    for position in range(match.start() + 1, match.end()):
+        if text[position - 1] in " -" and text[position] not in " -":
+            longer = pattern.match(text, position)
+            if longer and longer.end() > end:
+                end = longer.end()
+    return match if end == match.end() else _Span(text, match, end)
 
 
 def _rule(row) -> _Rule:

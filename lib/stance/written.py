@@ -21,7 +21,8 @@ WRITTEN_COLUMNS = ["pair_id", "doc_id", "para_idx", "sent_idx", "target_id", "se
                    "previous_sentence", "language", "voice", "phenomenon", "part", "label"]
 
 
-PARTS = (("sentences", "pairs.csv"), ("articles", "article_pairs.csv"), ("news", "news_pairs.csv"))
+PARTS = (("sentences", "pairs.csv"), ("articles", "article_pairs.csv"), ("news", "news_pairs.csv"),
+         ("direction", "direction_pairs.csv"))
 """(part, pairs file): each part's labels are in the file named with ``labels`` for ``pairs``."""
 
 
@@ -36,8 +37,9 @@ def load_written_set(folder: Path = STANCE_SET_DIR) -> pd.DataFrame:
     side of a split (the written sentence, or the article a template pair came from); para_idx and
     sent_idx are 0 for written sentences; voice is author, direct_quote or indirect; phenomenon the
     behaviour a written sentence was made to test ('' for article pairs); part is 'sentences'
-    (written one by one), 'articles' (found in the template corpus's articles) or 'news' (found
-    in the news articles written for the set, ``news/``); label the adjudicated label.
+    (written one by one), 'articles' (found in the template corpus's articles), 'news' (found
+    in the news articles written for the set, ``news/``) or 'direction' (written one by one for
+    the direction of an argument); label the adjudicated label.
     """
     parts = []
     for part, name in PARTS:
