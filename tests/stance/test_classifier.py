@@ -113,12 +113,14 @@ def test_behaviours_on_unseen_sentences(model):
     """CheckList-style directional checks on sentences written for this test (none is in the
     training set): policy direction, attribution, negation, bare facts. The measured rate was
     14 of 16 when the suite was written and 13 of 16 once the written set gained its news part
-    (the call to tighten the controls now comes out AGAINST, 0.44 to NONE's 0.43); the bar
-    below catches a further regression, and the message lists what failed."""
+    (the call to tighten the controls came out AGAINST, 0.44 to NONE's 0.43), and 14 of 16 again
+    in session 7 (that call and "the restrictions are working" right, "Nobody should pretend the
+    chip ban has kept advanced models out" now FAVOR, the open-weights misuse risk still NONE). The
+    bar catches a regression below that, and the message lists what failed."""
     suite = pd.read_csv(FIXTURES / "checklist.csv")
     suite["got"] = model.predict(suite).to_numpy()
     failed = suite[suite["got"] != suite["expected"]]
-    assert len(failed) <= 3, failed[["behaviour", "expected", "got", "sentence"]].to_string()
+    assert len(failed) <= 2, failed[["behaviour", "expected", "got", "sentence"]].to_string()
     assert not set(suite["sentence"]) & set(load_written_set()["sentence"])
 
 
