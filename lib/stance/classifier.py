@@ -10,9 +10,13 @@ What it reads of a (sentence, target) pair, all computed from the sentence and t
 - ``by_target``: every content word joined to the target id ("us_export_controls__tighter"), so
   a word can carry a different direction per target (tighter controls are FAVOR controls, a
   tighter race is not praise of a thesis); function words are left out (:data:`FUNCTION_WORDS`);
-- ``cues``: the editable cue lexicon read with direction per target, as the window scorer reads
-  it (:func:`lib.stance.methods.score_window`: negation and hedges scale a cue, comparatives point
+- ``cues``: the editable cue lexicon as the window scorer reads it
+  (:func:`lib.stance.methods.score_window`: negation and hedges scale a cue, comparatives point
   two ways): the sign and size of its score and how many cues fired;
+- ``target cues``: the same for the per-target lexicon ``lib/resources/target_cues.csv``
+  (:func:`load_target_cues`), words whose direction holds for one target only ("slows" and
+  "bargain" are FAVOR the export controls, "porous" and "backfired" AGAINST; "cheap" is FAVOR
+  China's AI, "unverified" AGAINST), read with the general file's negators, hedges and window;
 - ``voice``: author, direct quote or indirect speech, one-hot.
 
 The classifier is scikit-learn's linear SVM with balanced class weights (fast on sparse text: a
@@ -31,7 +35,9 @@ classify-and-count corrects shares with its measured error).
 import hashlib
 import pickle
 import re
+from collections import namedtuple
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -43,10 +49,14 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lib.paths import PROCESSED_DIR, RESOURCES_DIR
-from lib.stance.methods import LABELS, score_window
+from lib.stance.methods import LABELS, StanceError, _check_cue_row, _Lexicon, load_cues, score_window
 from lib.stance.targets import match_targets
 from lib.stance.written import STANCE_SET_DIR, load_written_set
 
+TARGET_CUES_PATH = RESOURCES_DIR / "target_cues.csv"
+TARGET_CUE_COLUMNS = ["target_id", "cue", "language", "polarity", "weight"]
+NUMBERS = ["cue_sign", "cue_score", "cue_count", "target_cue_sign", "target_cue_score",
+           "target_cue_count"]
 WINDOW = 6            # tokens on each side of a target mention
 C = 1.0               # inverse regularisation of the linear SVM (chosen by grouped CV on the written set)
 CALIBRATION_FOLDS = 5
@@ -85,6 +95,7 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
                                         "para_idx": 0, "sent_idx": range(len(sentences)),
                                         "target_id": targets, "sentence": sentences}))
     voice = pairs["voice"].fillna("author") if "voice" in pairs else pd.Series("author", index=pairs.index)
+    target_score, target_count = _target_cue_scores(sentences, targets)
     return pd.DataFrame({
         "masked": masked,
         "window": [_window(text) for text in masked],
@@ -93,8 +104,69 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
         "cue_sign": np.sign(scored["score"].to_numpy()),
         "cue_score": scored["score"].clip(-3, 3).to_numpy() / 3,
         "cue_count": np.minimum(scored["n_cues"].to_numpy(), 5) / 5,
+        "target_cue_sign": np.sign(target_score),
+        "target_cue_score": np.clip(target_score, -3, 3) / 3,
+        "target_cue_count": np.minimum(target_count, 5) / 5,
         "voice": voice.to_numpy(),
     }, index=pairs.index)
+
+
+def load_target_cues(path=TARGET_CUES_PATH) -> pd.DataFrame:
+    """Read and check the per-target cue file: one row per (target_id, cue) with language,
+    polarity (+1 FAVOR, -1 AGAINST the target) and weight, each row checked as a ``cue`` row of
+    the general cue file (:func:`lib.stance.methods.load_cues`: phrase syntax, polarity, weight, no
+    phrase twice for one target). Raises StanceError naming the file and row.
+
+    >>> cues = load_target_cues()
+    >>> cues.query("target_id == 'us_export_controls' and cue == 'backfir*'")["polarity"].tolist()
+    [-1]
+    """
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise StanceError(f"cannot read target cue file {path}: {error}") from error
+    missing = [column for column in TARGET_CUE_COLUMNS if column not in frame.columns]
+    if missing:
+        raise StanceError(f"{path}: missing column(s) {', '.join(missing)}")
+    frame = frame[TARGET_CUE_COLUMNS].apply(lambda column: column.str.strip())
+    seen = {}
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        if not row.target_id:
+            raise StanceError(f"{path}, row {number}: empty target_id")
+        _check_cue_row(_CueRow("cue", row.cue, row.language, row.polarity, row.weight),
+                       f"{path}, row {number} ({row.target_id} {row.cue!r})",
+                       seen.setdefault(row.target_id, set()))
+    return frame.astype({"polarity": int, "weight": float})
+
+
+_CueRow = namedtuple("_CueRow", "kind cue language polarity weight")   # a row as load_cues checks it
+
+
+@lru_cache(maxsize=4)
+def _target_lexicons(path: str) -> dict:
+    """target_id -> the compiled lexicon of its cues with the general file's modifiers and
+    settings (negators, intensifiers, hedges, window)."""
+    general = load_cues()
+    modifiers = general[general["kind"].isin(["negator", "intensifier", "hedge", "setting"])]
+    cues = load_target_cues(path).assign(kind="cue")
+    return {target: _Lexicon(pd.concat([modifiers, group[modifiers.columns]], ignore_index=True))
+            for target, group in cues.groupby("target_id")}
+
+
+def _target_cue_scores(sentences: list, targets: list) -> tuple[np.ndarray, np.ndarray]:
+    """The window score and number of cues of each pair under its target's own cues (0 and 0 for
+    a target without any)."""
+    score, count = np.zeros(len(sentences)), np.zeros(len(sentences))
+    targets = np.asarray(targets, dtype=object)
+    for target, lexicon in _target_lexicons(str(TARGET_CUES_PATH)).items():
+        rows = np.flatnonzero(targets == target)
+        if len(rows) == 0:
+            continue
+        scored = score_window(pd.DataFrame({"doc_id": "d", "para_idx": 0, "sent_idx": range(len(rows)),
+                                            "target_id": target,
+                                            "sentence": [sentences[i] for i in rows]}), cues=lexicon)
+        score[rows], count[rows] = scored["score"].to_numpy(), scored["n_cues"].to_numpy()
+    return score, count
 
 
 def _masked(text: str, target: str, spans: list) -> str:
@@ -139,7 +211,7 @@ class StanceClassifier:
     def _matrix(self, features: pd.DataFrame):
         columns = [vectoriser.transform(features[name.split(":")[0]])
                    for name, vectoriser in self.vectorisers.items()]
-        numbers = features[["cue_sign", "cue_score", "cue_count"]].to_numpy(dtype=float)
+        numbers = features[NUMBERS].to_numpy(dtype=float)
         voices = np.array([[voice == v for v in VOICES] for voice in features["voice"]], dtype=float)
         return sparse.hstack([*columns, sparse.csr_matrix(numbers),
                               sparse.csr_matrix(voices.reshape(len(features), len(VOICES)))]).tocsr()
@@ -217,7 +289,8 @@ def training_digest(folder: Path = STANCE_SET_DIR, *, seed: int = 0) -> str:
     scikit-learn version and the seed (16 hex digits). Same digest, same model."""
     digest = hashlib.sha256()
     sources = [*sorted(Path(folder).glob("*.csv")), RESOURCES_DIR / "stance_cues.csv",
-               RESOURCES_DIR / "targets.csv", Path(__file__), Path(__file__).with_name("methods.py"),
+               TARGET_CUES_PATH, RESOURCES_DIR / "targets.csv", Path(__file__),
+               Path(__file__).with_name("methods.py"),
                Path(__file__).with_name("targets.py")]
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())

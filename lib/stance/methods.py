@@ -207,7 +207,10 @@ def _compiled(path) -> _Lexicon:
 
 
 def _lexicon(cues) -> _Lexicon:
-    """A compiled lexicon from a path (cached), a cue table, or None (the shipped file)."""
+    """A compiled lexicon from a path (cached), a cue table, an already compiled lexicon, or None
+    (the shipped file)."""
+    if isinstance(cues, _Lexicon):
+        return cues
     if isinstance(cues, pd.DataFrame):
         return _Lexicon(cues)
     return _compiled(str(CUES_PATH if cues is None else cues))

@@ -137,7 +137,7 @@ def evaluation():
 def test_the_rule_beats_the_constant_answer_where_the_notebook_says_it_does(evaluation):
     """Notebook 03 says: on the contrast articles the rule beats the constant answer; on the news
     articles it matches it (agreement) and beats it on macro-F1. Measured when written: contrast
-    0.759 against 0.648, news 0.626 against 0.628 (macro-F1 0.553 against 0.445)."""
+    0.741 against 0.648, news 0.626 against 0.628 (macro-F1 0.543 against 0.445)."""
     assert evaluation.loc[("contrast", "rule"), "agreement"] > evaluation.loc[("contrast", "constant"), "agreement"]
     assert evaluation.loc[("news", "rule"), "agreement"] >= evaluation.loc[("news", "constant"), "agreement"] - 0.02
     assert evaluation.loc[("news", "rule"), "macro_f1"] > evaluation.loc[("news", "constant"), "macro_f1"]

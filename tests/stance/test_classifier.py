@@ -151,3 +151,22 @@ def test_article_stance_by_voice_of_no_pairs_is_an_empty_table():
     empty = pd.DataFrame(columns=["doc_id", "para_idx", "sent_idx", "target_id", "label", "voice"])
     table = article_stance_by_voice(empty, pd.DataFrame({"doc_id": ["a"], "source": ["X"]}))
     assert table.empty and {"doc_id", "target_id", "voice", "label"} <= set(table.columns)
+
+
+def test_target_cues_read_direction_per_target():
+    pairs = pd.DataFrame({"sentence": ["The chip export controls have slowed Chinese labs, a bargain.",
+                                       "The chip export controls have backfired.",
+                                       "Chinese AI labs have slowed their hiring."],
+                          "target_id": ["us_export_controls", "us_export_controls", "china_ai"]})
+    features = pair_features(pairs)
+    assert features["target_cue_score"].tolist()[0] > 0 > features["target_cue_score"].tolist()[1]
+    assert features["target_cue_count"].tolist()[2] == 0      # "slow" is the controls' cue only
+
+
+def test_a_malformed_target_cue_file_is_one_clear_error(tmp_path):
+    from lib.stance.classifier import load_target_cues
+    from lib.stance.methods import StanceError
+    path = tmp_path / "target_cues.csv"
+    path.write_text("target_id,cue,language,polarity,weight\nchina_ai,cheap,en,2,1\n", encoding="utf-8")
+    with pytest.raises(StanceError, match=r"target_cues.csv, row 2 \(china_ai 'cheap'\).*polarity"):
+        load_target_cues(path)
