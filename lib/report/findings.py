@@ -221,6 +221,26 @@ def stance_finding(read):
                                  ("figure", figure_link("03-stance-by-source")))
 
 
+def article_finding(read):
+    table = read("03-article-agreement", "set", "method", "n", "n_articles", "agreement", "agreement_low",
+                 "agreement_high")
+    statements = ["One stance per (article, target), scored against adjudicated readings of whole articles; "
+                  "the bar is the constant answer that gives each target its most common reading."]
+    for name, rows in table.groupby("set", sort=False):
+        by_method = rows.set_index("method")
+        if not {"rule", "constant"} <= set(by_method.index):
+            continue
+        rule, constant = by_method.loc["rule"], by_method.loc["constant"]
+        verdict = ("above" if rule.agreement_low > constant.agreement else
+                   "below" if rule.agreement_high < constant.agreement else "not clearly apart from")
+        statements.append(f"{name}: the article rule agrees with the readers in {percent(rule.agreement)} of "
+                          f"{plural(rule.n, 'cell')} ({interval(rule.agreement_low, rule.agreement_high, as_percent=True)}, "
+                          f"{plural(rule.n_articles, 'article')}); the constant answer {percent(constant.agreement)}; "
+                          f"{verdict} it.")
+    return statements, _evidence(("agreement with readers", table_link("03-article-agreement")),
+                                 ("article labels", table_link("03-article-stance")))
+
+
 def adjusted_finding(read):
     table = read("03-adjusted-shares", "source", "target_id", "label", "n_pairs", "raw_share", "adjusted_share",
                  "adjusted_low", "adjusted_high", "n_labelled")
@@ -285,6 +305,7 @@ FINDINGS = [
     ("Which stance method does the gold set support?", methods_finding),
     ("Does the classifier trained elsewhere hold on real pages?", transfer_finding),
     ("Where does each source stand on each target?", stance_finding),
+    ("Can one stance per article be trusted?", article_finding),
     ("What are the stance shares once the classifier's error is corrected?", adjusted_finding),
     ("Whom does each source quote most?", quoted_finding),
     ("Which words set each source apart?", terms_finding),

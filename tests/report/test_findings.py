@@ -74,3 +74,17 @@ def test_links_to_files_the_report_lacks_are_left_out(tmp_path):
     items = findings(write(tmp_path / "t", **{"03_stance_by_source": STANCE}))
     page = findings_page(items, exists=lambda href: not href.startswith("figures/"))
     assert 'href="figures/' not in page and 'href="tables/03-stance-by-source.html"' in page
+
+
+def test_article_stance_is_set_against_the_constant_answer(tmp_path):
+    table = pd.DataFrame({"set": ["contrast"] * 3 + ["news"] * 2,
+                          "method": ["constant", "rule", "count, all voices", "constant", "rule"],
+                          "n": [54, 54, 54, 430, 430], "n_articles": [22, 22, 22, 80, 80],
+                          "agreement": [0.5, 0.8, 0.4, 0.63, 0.62],
+                          "agreement_low": [0.4, 0.7, 0.3, 0.58, 0.57],
+                          "agreement_high": [0.6, 0.9, 0.5, 0.68, 0.67]})
+    items = by_question(findings(write(tmp_path / "t", **{"03_article_agreement": table})))
+    lines = items["Can one stance per article be trusted?"]["statements"]
+    assert lines[1] == ("contrast: the article rule agrees with the readers in 80% of 54 cells (95% CI 70%–90%, "
+                        "22 articles); the constant answer 50%; above it.")
+    assert lines[2].startswith("news: ") and lines[2].endswith("not clearly apart from it.")
