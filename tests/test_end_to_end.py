@@ -22,7 +22,7 @@ from lib.report.runner import notebook_paths
 pytestmark = pytest.mark.slow
 
 MINI = ROOT / "tests" / "fixtures" / "mini_corpus"
-MINI_LABELS = ROOT / "tests" / "fixtures" / "mini_corpus_labels"   # two coders' labelling sheets
+MINI_LABELS = ROOT / "tests" / "fixtures" / "mini_corpus_labels"   # two coders' labelling sheets, two readers' reading sheets
 ARTICLE_SUFFIXES = {".txt", ".md", ".html", ".htm"}
 
 
@@ -360,3 +360,14 @@ def test_the_labelling_loop_used_both_coders_sheets(run):
     assert "evaluated on your" in text and "written + yours" in text
     shares = read_csv(run[0] / "tables" / "03-adjusted-shares.csv")
     assert shares and all(float(row["adjusted_low"]) <= float(row["adjusted_high"]) for row in shares)
+
+
+def test_the_reading_loop_used_both_readers_sheets(run):
+    notebook = nbformat.read(run[0] / "notebooks" / "03-stance.ipynb", as_version=4)
+    text = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
+    assert "read so far in 2 sheet(s)" in text
+    check = {row["method"]: row for row in read_csv(run[0] / "tables" / "03-article-agreement-yours.csv")}
+    assert set(check) == {"constant", "rule"}
+    assert float(check["rule"]["agreement_low"]) <= float(check["rule"]["agreement"]) <= float(check["rule"]["agreement_high"])
+    sheet = read_csv(run[0] / "tables" / "03-to-read.csv")
+    assert sheet and all(row["label"] == "" for row in sheet) and "rule" not in sheet[0]

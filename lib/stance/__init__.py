@@ -25,6 +25,6 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "agreement": ("agreement_table",),
     "compare": ("article_stance", "article_stance_by_voice", "evidence", "stance_by_source"),
     "articles": ("RULE", "Rule", "agreement_with_readings", "article_evaluation", "article_labels",
-                 "load_readings"),
+                 "check_on_your_readings", "load_readings", "reading_sheet", "sample_for_reading"),
     "keyness": ("distinctive_terms", "fightin_words", "kwic", "terms_in_context"),
 })

@@ -280,3 +280,63 @@ def load_pair_probabilities(folder: Path = READINGS_DIR) -> pd.DataFrame:
 
 if __name__ == "__main__":      # python -m lib.stance.articles: rebuild the stored probabilities
     print(build_pair_probabilities())
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading your own articles: the article-level labelling loop
+
+READING_SHEET_COLUMNS = ["cell_id", "doc_id", "source", "title", "path", "target_id", "n_pairs",
+                         "label", "reason", "coder"]
+
+
+def sample_for_reading(labelled_articles: pd.DataFrame, documents: pd.DataFrame, *, n: int = 30,
+                       seed: int = 0) -> pd.DataFrame:
+    """Which (article, target) cells of your folder to read first, to check the article rule.
+
+    In: :func:`article_labels`' table (doc_id, target_id, share, label) and ``documents``
+    (doc_id, source, path, title). Cells are taken round-robin over (source, target), and within
+    each over the rule's three labels, so that every source and target and every answer of the
+    rule gets read before any gets more; ties in a seeded random order. Targets under the
+    passing-mention share are read too (the rule calls them NONE; are they?).
+    Out: up to ``n`` rows: cell_id (doc_id:target_id, stable across reruns) and the sheet's columns.
+    """
+    if labelled_articles.empty:
+        return pd.DataFrame(columns=READING_SHEET_COLUMNS)
+    wanted = [c for c in ("source", "path", "title") if c not in labelled_articles.columns]
+    cells = labelled_articles.merge(documents[["doc_id", *wanted]], on="doc_id")
+    cells = cells.assign(_tie=np.random.default_rng(seed).random(len(cells)))
+    cells = cells.sort_values(["source", "target_id", "label", "_tie"], kind="stable")
+    cells["_round"] = cells.groupby(["source", "target_id", "label"]).cumcount()
+    cells["_label_round"] = cells.groupby(["source", "target_id", "_round"]).cumcount()
+    cells = cells.sort_values(["_round", "_label_round", "source", "target_id", "_tie"], kind="stable")
+    chosen = cells.head(n).assign(cell_id=lambda f: f["doc_id"] + ":" + f["target_id"])
+    return chosen.drop(columns=["_tie", "_round", "_label_round"]).reset_index(drop=True)
+
+
+def reading_sheet(sample: pd.DataFrame, *, coder: str = "") -> pd.DataFrame:
+    """``sample`` as a blank reading sheet (:data:`READING_SHEET_COLUMNS`): read the whole
+    article at ``path`` and fill ``label`` (FAVOR, AGAINST, NONE, from
+    ``data/stance_set/article_codebook.md``) and a one-line ``reason``. The rule's own label is
+    not on the sheet, so the reader is not led by it."""
+    sheet = sample.reindex(columns=READING_SHEET_COLUMNS).astype(object).fillna("")
+    sheet["label"], sheet["reason"], sheet["coder"] = "", "", coder
+    return sheet
+
+
+def check_on_your_readings(labelled_articles: pd.DataFrame, readings: pd.DataFrame, *,
+                           n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """The rule against your resolved readings (doc_id, target_id, label), beside the constant
+    answer: one row each, the columns of :func:`article_evaluation` with set 'yours'."""
+    columns = ["set", "method", "n", "n_articles", "agreement", "agreement_low", "agreement_high",
+               "macro_f1", "macro_f1_low", "macro_f1_high"]
+    if readings.empty:
+        return pd.DataFrame(columns=columns)
+    predicted = labelled_articles.assign(article=labelled_articles["doc_id"])
+    scores = agreement_with_readings(predicted, readings.assign(article=readings["doc_id"]),
+                                     n_boot=n_boot, seed=seed)
+    rows = [{"method": "constant", **{name.replace("constant_macro_f1", "macro_f1").replace("constant", "agreement"): value
+                                      for name, value in scores.items() if name.startswith("constant")}},
+            {"method": "rule", **{name: value for name, value in scores.items()
+                                  if name.startswith(("agreement", "macro_f1"))}}]
+    table = pd.DataFrame(rows).assign(set="yours", n=int(scores["n"]), n_articles=int(scores["n_articles"]))
+    return table[columns]

@@ -36,6 +36,7 @@ import hashlib
 import pickle
 import re
 from collections import namedtuple
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -303,20 +304,39 @@ def trained_classifier(folder: Path = STANCE_SET_DIR, *, seed: int = 0,
     """The classifier fitted on the written set in ``folder``, from a cache when nothing it
     depends on has changed (:func:`training_digest`):
     ``<cache_dir>/stance-classifier-<digest>.pickle``. Same inputs, same
-    model: the fit is deterministic, the cache only saves its time."""
+    model: the fit is deterministic, the cache only saves its time. Processes that need it at
+    once (test workers, notebooks run side by side) take turns on a lock file, so one fits and
+    the others read its pickle."""
     path = Path(cache_dir) / f"stance-classifier-{training_digest(folder, seed=seed)}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as handle:
-                model = pickle.load(handle)
-            if isinstance(model, StanceClassifier):
-                return model
-        except Exception:       # unreadable or pickled under another module name: fit again
-            pass
-    model = fit_classifier(load_written_set(folder), seed=seed)
     path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    with partial.open("wb") as handle:
-        pickle.dump(model, handle)
-    partial.replace(path)
+    with _exclusive(path.with_suffix(".lock")):
+        if path.exists():
+            try:
+                with path.open("rb") as handle:
+                    model = pickle.load(handle)
+                if isinstance(model, StanceClassifier):
+                    return model
+            except Exception:       # unreadable or pickled under another module name: fit again
+                pass
+        model = fit_classifier(load_written_set(folder), seed=seed)
+        partial = path.with_suffix(".partial")
+        with partial.open("wb") as handle:
+            pickle.dump(model, handle)
+        partial.replace(path)
     return model
+
+
+@contextmanager
+def _exclusive(lock_path: Path):
+    """Hold an exclusive lock on ``lock_path`` (POSIX ``flock``; without fcntl, no lock)."""
+    try:
+        import fcntl
+    except ImportError:             # Windows: each process fits its own, as before
+        yield
+        return
+    with open(lock_path, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

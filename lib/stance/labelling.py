@@ -99,54 +99,55 @@ def as_sheet(sample: pd.DataFrame, *, coder: str = "") -> pd.DataFrame:
     return sheet
 
 
-def read_sheets(paths) -> pd.DataFrame:
-    """Labels from one or more filled sheets, long: pair_id, coder, label, note (+ the sheet's
-    pair columns). Rows left empty are skipped; a label outside FAVOR/AGAINST/NONE is an error
-    naming the file and the pair."""
+def read_sheets(paths, *, key: str = "pair_id") -> pd.DataFrame:
+    """Labels from one or more filled sheets, long: ``key`` (pair_id; cell_id for the article
+    sheets of :mod:`lib.stance.articles`), coder, label, note (+ the sheet's other columns). Rows
+    left empty are skipped; a label outside FAVOR/AGAINST/NONE is an error naming the file and
+    the row's key."""
     frames = []
     for number, path in enumerate(paths):
         path = Path(path)
         if not path.is_file():
             raise LabellingError(f"{path}: no such labelling sheet")
         sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
-        missing = {"pair_id", "label"} - set(sheet.columns)
+        missing = {key, "label"} - set(sheet.columns)
         if missing:
             raise LabellingError(f"{path}: missing column(s) {', '.join(sorted(missing))}")
         sheet["label"] = sheet["label"].str.strip().str.upper()
         sheet = sheet[sheet["label"] != ""]
         bad = sheet[~sheet["label"].isin(LABELS)]
         if len(bad):
-            raise LabellingError(f"{path}: pair {bad['pair_id'].iloc[0]!r} has label "
+            raise LabellingError(f"{path}: {key.split('_')[0]} {bad[key].iloc[0]!r} has label "
                                  f"{bad['label'].iloc[0]!r}; use one of {', '.join(LABELS)}")
         if "coder" not in sheet or sheet["coder"].eq("").all():
             sheet["coder"] = f"coder_{number + 1}"
         frames.append(sheet.assign(sheet=path.name))
     if not frames:
-        return pd.DataFrame(columns=[*SHEET_COLUMNS, "sheet"])
+        return pd.DataFrame(columns=[*(SHEET_COLUMNS if key == "pair_id" else [key, "label", "coder"]), "sheet"])
     return pd.concat(frames, ignore_index=True)
 
 
-def coder_agreement(labels: pd.DataFrame) -> pd.Series:
-    """Agreement of the first two coders on the pairs both labelled (see lib.stance.agreement);
+def coder_agreement(labels: pd.DataFrame, *, key: str = "pair_id") -> pd.Series:
+    """Agreement of the first two coders on the rows both labelled (see lib.stance.agreement);
     with one coder, n is 0 and the note says so."""
     coders = list(dict.fromkeys(labels["coder"]))
     if len(coders) < 2:
         result = agreement([], [])
         result["note"] = "one coder: agreement needs a second coder's sheet"
         return result
-    wide = labels.pivot_table(index="pair_id", columns="coder", values="label", aggfunc="first")
+    wide = labels.pivot_table(index=key, columns="coder", values="label", aggfunc="first")
     both = wide[coders[:2]].dropna()
     return agreement(both[coders[0]].tolist(), both[coders[1]].tolist())
 
 
-def resolved_labels(labels: pd.DataFrame) -> pd.DataFrame:
-    """One label per pair: the coders' label where they agree (or only one coded it); pairs the
-    coders disagree on are left out until adjudicated (``attrs['disagreements']`` counts them)."""
-    per_pair = labels.groupby("pair_id")["label"].agg(lambda values: sorted(set(values)))
-    agreed = per_pair[per_pair.str.len() == 1].str[0]
-    first = labels.drop_duplicates("pair_id").set_index("pair_id")
+def resolved_labels(labels: pd.DataFrame, *, key: str = "pair_id") -> pd.DataFrame:
+    """One label per row key: the coders' label where they agree (or only one coded it); rows
+    the coders disagree on are left out until adjudicated (``attrs['disagreements']`` counts them)."""
+    per_key = labels.groupby(key)["label"].agg(lambda values: sorted(set(values)))
+    agreed = per_key[per_key.str.len() == 1].str[0]
+    first = labels.drop_duplicates(key).set_index(key)
     table = first.loc[agreed.index].assign(label=agreed).reset_index()
-    table.attrs["disagreements"] = int((per_pair.str.len() > 1).sum())
+    table.attrs["disagreements"] = int((per_key.str.len() > 1).sum())
     return table
 
 

@@ -152,3 +152,34 @@ def test_with_the_readers_sentence_labels_the_rule_still_misses_a_third_of_news_
     readings = articles.load_readings()
     scores = articles.agreement_with_readings(labelled, readings[readings["set"] == "news"], n_boot=10)
     assert round(scores["agreement"], 2) == 0.68
+
+
+def test_cells_to_read_spread_over_sources_targets_and_the_rules_answers():
+    labelled = pd.DataFrame({"doc_id": ["a", "b", "c", "d", "e", "f"], "target_id": "china_ai",
+                             "share": 0.5, "label": ["FAVOR", "FAVOR", "FAVOR", "NONE", "AGAINST", "FAVOR"]})
+    documents = pd.DataFrame({"doc_id": list("abcdef"), "source": ["X", "X", "X", "X", "X", "Y"],
+                              "path": [f"{d}.txt" for d in "abcdef"], "title": ""})
+    sample = articles.sample_for_reading(labelled, documents, n=4)
+    assert set(sample["doc_id"]) >= {"d", "e", "f"}          # each answer of X, and source Y, first
+    assert sample["cell_id"].str.endswith(":china_ai").all()
+    sheet = articles.reading_sheet(sample, coder="me")
+    assert list(sheet.columns) == articles.READING_SHEET_COLUMNS and sheet["label"].eq("").all()
+    assert articles.sample_for_reading(labelled, documents, n=4, seed=0).equals(sample)
+
+
+def test_the_rule_is_checked_on_your_readings_beside_the_constant():
+    labelled = pd.DataFrame({"doc_id": ["a", "b", "c"], "target_id": "china_ai",
+                             "label": ["FAVOR", "AGAINST", "NONE"]})
+    readings = labelled.assign(label=["FAVOR", "AGAINST", "FAVOR"])
+    table = articles.check_on_your_readings(labelled, readings, n_boot=50).set_index("method")
+    assert table.loc["rule", "agreement"] == pytest.approx(2 / 3)
+    assert table.loc["constant", "agreement"] == pytest.approx(2 / 3)     # FAVOR for every cell
+    assert articles.check_on_your_readings(labelled, readings.iloc[:0]).empty
+
+
+def test_a_reading_sheet_with_a_bad_label_names_the_cell(tmp_path):
+    from lib.stance.labelling import LabellingError, read_sheets
+    path = tmp_path / "readings_me.csv"
+    pd.DataFrame({"cell_id": ["a:china_ai"], "label": ["maybe"], "coder": ["me"]}).to_csv(path, index=False)
+    with pytest.raises(LabellingError, match="cell 'a:china_ai' has label 'MAYBE'"):
+        read_sheets([path], key="cell_id")
