@@ -50,7 +50,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lib.paths import PROCESSED_DIR, RESOURCES_DIR
-from lib.stance.methods import LABELS, StanceError, _check_cue_row, _Lexicon, load_cues, score_window
+from lib.stance.methods import (LABELS, StanceError, _check_cue_row, _Lexicon, load_cues,
+                                read_cue_table, score_window)
 from lib.stance.targets import match_targets
 from lib.stance.written import STANCE_SET_DIR, load_written_set
 
@@ -122,14 +123,7 @@ def load_target_cues(path=TARGET_CUES_PATH) -> pd.DataFrame:
     >>> cues.query("target_id == 'us_export_controls' and cue == 'backfir*'")["polarity"].tolist()
     [-1]
     """
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise StanceError(f"cannot read target cue file {path}: {error}") from error
-    missing = [column for column in TARGET_CUE_COLUMNS if column not in frame.columns]
-    if missing:
-        raise StanceError(f"{path}: missing column(s) {', '.join(missing)}")
-    frame = frame[TARGET_CUE_COLUMNS].apply(lambda column: column.str.strip())
+    frame = read_cue_table(path, TARGET_CUE_COLUMNS, "target cue file")
     seen = {}
     for number, row in enumerate(frame.itertuples(index=False), start=2):
         if not row.target_id:

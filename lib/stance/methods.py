@@ -121,15 +121,7 @@ def load_cues(path=None) -> pd.DataFrame:
     [['negator', -1.0]]
     """
     path = CUES_PATH if path is None else path
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise StanceError(f"cannot read cue file {path}: {error}") from error
-    missing = [column for column in CUE_COLUMNS if column not in frame.columns]
-    if missing:
-        raise StanceError(f"{path}: missing column(s) {', '.join(missing)}; "
-                          f"expected {', '.join(CUE_COLUMNS)}")
-    frame = frame[CUE_COLUMNS].apply(lambda column: column.str.strip())
+    frame = read_cue_table(path, CUE_COLUMNS, "cue file")
     seen = set()
     for number, row in enumerate(frame.itertuples(index=False), start=2):
         _check_cue_row(row, f"{path}, row {number} ({row.kind} {row.cue!r})", seen)
@@ -140,6 +132,20 @@ def load_cues(path=None) -> pd.DataFrame:
         raise StanceError(f"{path}: needs exactly one setting row each for "
                           f"{', '.join(SETTINGS)}; found {', '.join(sorted(settings)) or 'none'}")
     return frame
+
+
+def read_cue_table(path, columns: list, what: str) -> pd.DataFrame:
+    """A cue-like CSV as strings, its ``columns`` only, stripped; StanceError naming the file when
+    it cannot be read or lacks a column."""
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise StanceError(f"cannot read {what} {path}: {error}") from error
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise StanceError(f"{path}: missing column(s) {', '.join(missing)}; "
+                          f"expected {', '.join(columns)}")
+    return frame[columns].apply(lambda column: column.str.strip())
 
 
 def _check_cue_row(row, where: str, seen: set):
