@@ -238,7 +238,8 @@ def article_finding(read):
                           f"{plural(rule.n_articles, 'article')}); the constant answer {percent(constant.agreement)}; "
                           f"{verdict} it.")
     return statements, _evidence(("agreement with readers", table_link("03-article-agreement")),
-                                 ("article labels", table_link("03-article-stance")))
+                                 ("article labels", table_link("03-article-stance")),
+                                 ("figure", figure_link("03-article-agreement")))
 
 
 def adjusted_finding(read):

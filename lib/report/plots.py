@@ -254,6 +254,42 @@ def plot_method_evaluation(metrics):
     return fig
 
 
+def plot_article_agreement(table):
+    """Agreement of one stance per article with whole-article readers, per set of readings: the
+    article rule and the other methods of :func:`lib.stance.articles.article_evaluation` as
+    points with 95% article-bootstrap intervals, the constant answer as a grey band (its
+    interval) with a line at its value."""
+    if table is None or table.empty:
+        return None
+    use_style()
+    sets = list(dict.fromkeys(table["set"]))
+    fig, axes = plt.subplots(1, len(sets), figsize=(3.6 * len(sets) + 1.5, 1.4 + 0.45 * table["method"].nunique()),
+                             sharey=True, squeeze=False)
+    for ax, name in zip(axes[0], sets):
+        rows = table[table["set"] == name]
+        constant = rows[rows["method"] == "constant"]
+        methods = rows[rows["method"] != "constant"].reset_index(drop=True)
+        if len(constant):
+            ax.axvspan(constant["agreement_low"].iloc[0], constant["agreement_high"].iloc[0], color="#dddddd")
+            ax.axvline(constant["agreement"].iloc[0], color="#777777", linewidth=1)
+        y = list(range(len(methods)))
+        ax.errorbar(methods["agreement"], y, xerr=[methods["agreement"] - methods["agreement_low"],
+                                                   methods["agreement_high"] - methods["agreement"]],
+                    fmt="o", color="black", ecolor=OKABE_ITO[0], elinewidth=3, capsize=0)
+        ax.set_yticks(y, list(methods["method"]))
+        ax.set_xlim(0, 1)
+        ax.set_ylim(len(methods) - 0.4, -0.6)
+        n = int(rows["n"].iloc[0]) if len(rows) else 0
+        articles = int(rows["n_articles"].iloc[0]) if len(rows) else 0
+        ax.set_title(f"{name}: {n} cells, {articles} articles", fontsize=LABEL_SIZE + 1)
+        ax.set_xlabel("agreement with the readers")
+    cells = int(table.drop_duplicates("set")["n"].sum())
+    set_titles(fig, "Do article labels agree with readers?",
+               f"n={cells:,} (article, target) cells read; points: share agreeing, 95% intervals over "
+               "articles; grey: the constant answer (each target's most common reading)")
+    return fig
+
+
 def plot_stance_by_source(table, target_labels):
     """Net stance (FAVOR − AGAINST) / n per source and target, author voice and quoted voices
     side by side: a filled point per cell with its n beside it, and its 95% cluster-bootstrap

@@ -189,3 +189,16 @@ def test_topic_terms_name_each_topic_and_its_n():
     assert [ax.get_title() for ax in fig.axes if ax.get_visible() and ax.axison][:3] == [
         "0: chips", "1: cloud", "2: export rules"]
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["qwen", "chip"]
+
+
+def test_article_agreement_shows_each_set_against_the_constant_answer():
+    table = pd.DataFrame({"set": ["news"] * 2 + ["contrast"] * 2, "method": ["constant", "rule"] * 2,
+                          "n": [430, 430, 54, 54], "n_articles": [80, 80, 22, 22],
+                          "agreement": [0.63, 0.62, 0.65, 0.74], "agreement_low": [0.58, 0.57, 0.54, 0.63],
+                          "agreement_high": [0.68, 0.67, 0.76, 0.85]})
+    fig = plots.plot_article_agreement(table)
+    assert_framed(fig)
+    panels = [ax for ax in fig.axes if ax.get_title()]
+    assert [ax.get_title() for ax in panels] == ["news: 430 cells, 80 articles", "contrast: 54 cells, 22 articles"]
+    assert [t.get_text() for t in panels[0].get_yticklabels()] == ["rule"]     # the constant is the band
+    assert plots.plot_article_agreement(table.iloc[:0]) is None
