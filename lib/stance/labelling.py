@@ -27,7 +27,7 @@ from scipy import sparse
 
 from lib.errors import WorkbenchError
 from lib.stance.agreement import agreement
-from lib.stance.classifier import fit_calibrated, fit_classifier, pair_features
+from lib.stance.classifier import StanceClassifier, fit_calibrated, fit_classifier, pair_features
 from lib.stance.methods import LABELS, cross_validate
 
 SHEET_COLUMNS = ["pair_id", "doc_id", "para_idx", "sent_idx", "source", "target_id",
@@ -165,13 +165,7 @@ def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_spl
     labelled = labelled.reset_index(drop=True)
     written = written.reset_index(drop=True)
     base = model if model is not None else fit_classifier(written, seed=seed)
-    both = pd.concat([written, labelled], ignore_index=True)
-    # Once, with the written set's vocabulary; the written rows as the model kept them if it was
-    # fitted on these very pairs.
-    if getattr(base, "train_matrix", None) is not None and base.train_ids == tuple(written["pair_id"]):
-        matrix = sparse.vstack([base.train_matrix, base._matrix(pair_features(labelled))]).tocsr()
-    else:
-        matrix = base._matrix(pair_features(both))
+    both, matrix = _with_your_rows(base, written, labelled)
     offset = len(written)
 
     def with_yours(train, test, seed=0):
@@ -186,6 +180,29 @@ def evaluate_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, n_spl
     methods = {"written only": written_only, "written + yours": with_yours}
     return cross_validate(labelled, methods, n_splits=n_splits, n_repeats=n_repeats, seed=seed,
                           n_boot=n_boot)
+
+
+def _with_your_rows(base, written: pd.DataFrame, labelled: pd.DataFrame):
+    """The written pairs followed by yours, and their feature rows in ``base``'s vocabulary:
+    the written rows as ``base`` kept them when it was fitted on these very pairs, else computed."""
+    both = pd.concat([written, labelled], ignore_index=True)
+    if getattr(base, "train_matrix", None) is not None and base.train_ids == tuple(written["pair_id"]):
+        matrix = sparse.vstack([base.train_matrix, base._matrix(pair_features(labelled))]).tocsr()
+    else:
+        matrix = base._matrix(pair_features(both))
+    return both, matrix
+
+
+def retrain_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, model,
+                        seed: int = 0) -> StanceClassifier:
+    """The classifier refitted on the written set plus every pair you labelled, in ``model``'s
+    vocabulary and with the calibration of :func:`evaluate_with_labels`'s retrains: the model
+    whose error that evaluation's 'written + yours' measures, so label your corpus with it
+    before correcting shares with that error (:func:`adjusted_shares`)."""
+    written, labelled = written.reset_index(drop=True), labelled.reset_index(drop=True)
+    both, matrix = _with_your_rows(model, written, labelled)
+    fitted = fit_calibrated(matrix, both["label"].to_numpy(), seed=seed, folds=RETRAIN_CALIBRATION_FOLDS)
+    return StanceClassifier(model.vectorisers, fitted)
 
 
 def _labels(model, matrix) -> np.ndarray:

@@ -115,3 +115,20 @@ def test_evaluation_on_your_labels_reuses_the_models_training_rows_and_gets_the_
     recomputed = evaluate_with_labels(written, yours, model=dataclasses.replace(model, train_matrix=None),
                                       n_boot=50)[0]
     pd.testing.assert_frame_equal(kept, recomputed)
+
+
+def test_the_retrained_model_is_the_one_whose_error_the_evaluation_measured():
+    """Shares are corrected with the 'written + yours' error, so the corpus must be labelled by
+    the written set plus your labels: a pair you labelled against the written set's lean moves."""
+    from lib.stance.classifier import fit_classifier
+    from lib.stance.labelling import retrain_with_labels
+    from lib.stance.written import load_written_set
+    written = load_written_set().groupby("label").head(60).reset_index(drop=True)
+    model = fit_classifier(written)
+    odd = pd.DataFrame({"pair_id": [f"y{i}" for i in range(40)], "doc_id": [f"a{i % 8}" for i in range(40)],
+                        "sentence": ["Open-source models are a gift to every developer."] * 40,
+                        "target_id": "open_source_ai", "label": "AGAINST", "voice": "author"})
+    retrained = retrain_with_labels(written, odd, model=model)
+    test = odd.head(1)
+    assert model.predict(test).item() != "AGAINST" and retrained.predict(test).item() == "AGAINST"
+    assert retrained.vectorisers is model.vectorisers
