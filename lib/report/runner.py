@@ -123,7 +123,7 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
         except (CellExecutionError, CellTimeoutError, DeadKernelError) as error:
             if output != path:
                 output.parent.mkdir(parents=True, exist_ok=True)
-                nbformat.write(notebook, output)
+                nbformat.write(coalesce_streams(notebook), output)
             cell = next((i for i, c in enumerate(notebook.cells) if _has_error(c)), None)
             where = f"cell {cell} ({_section(notebook, cell)})" if cell is not None else "a cell"
             ename = getattr(error, "ename", type(error).__name__)
@@ -139,7 +139,25 @@ def run_notebook(path, *, output=None, parameters=None, output_dir=DATA_DIR, pro
             with _RUNNING_LOCK:
                 _RUNNING.discard(client)
     output.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, output)
+    nbformat.write(coalesce_streams(notebook), output)
+
+
+def coalesce_streams(notebook):
+    """Each cell's consecutive stdout (or stderr) messages as one output: how the kernel splits a
+    print into messages depends on when it flushes, so without this a rerun could store the
+    same text in different pieces (different bytes). Changes ``notebook`` in place; returns it."""
+    for cell in notebook.cells:
+        merged = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (output.get("output_type") == "stream" and previous is not None
+                    and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+                previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell["outputs"] = merged
+    return notebook
 
 
 def stop_running_kernels():

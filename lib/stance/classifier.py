@@ -93,11 +93,12 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
              for number, group in mentions.groupby("doc_id")}
     masked = [_masked(text, target, spans.get(number, []))
               for number, (text, target) in enumerate(zip(sentences, targets))]
-    scored = score_window(pd.DataFrame({"pair_id": range(len(sentences)), "doc_id": "d",
-                                        "para_idx": 0, "sent_idx": range(len(sentences)),
-                                        "target_id": targets, "sentence": sentences}))
+    # one pair per sentence, keyed like ``table``, so that both scorers reuse its mentions
+    keyed = pd.DataFrame({"doc_id": range(len(sentences)), "para_idx": 0, "sent_idx": 0,
+                          "target_id": targets})
+    scored = score_window(keyed, table, mentions=mentions)
     voice = pairs["voice"].fillna("author") if "voice" in pairs else pd.Series("author", index=pairs.index)
-    target_score, target_count = _target_cue_scores(sentences, targets)
+    target_score, target_count = _target_cue_scores(keyed, table, mentions)
     return pd.DataFrame({
         "masked": masked,
         "window": [_window(text) for text in masked],
@@ -148,18 +149,18 @@ def _target_lexicons(path: str) -> dict:
             for target, group in cues.groupby("target_id")}
 
 
-def _target_cue_scores(sentences: list, targets: list) -> tuple[np.ndarray, np.ndarray]:
+def _target_cue_scores(keyed: pd.DataFrame, table: pd.DataFrame,
+                       mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The window score and number of cues of each pair under its target's own cues (0 and 0 for
-    a target without any)."""
-    score, count = np.zeros(len(sentences)), np.zeros(len(sentences))
-    targets = np.asarray(targets, dtype=object)
+    a target without any). ``keyed``: one pair per row of the sentence ``table``; ``mentions``:
+    match_targets of ``table``."""
+    score, count = np.zeros(len(keyed)), np.zeros(len(keyed))
+    targets = keyed["target_id"].astype(str).to_numpy()
     for target, lexicon in _target_lexicons(str(TARGET_CUES_PATH)).items():
         rows = np.flatnonzero(targets == target)
         if len(rows) == 0:
             continue
-        scored = score_window(pd.DataFrame({"doc_id": "d", "para_idx": 0, "sent_idx": range(len(rows)),
-                                            "target_id": target,
-                                            "sentence": [sentences[i] for i in rows]}), cues=lexicon)
+        scored = score_window(keyed.iloc[rows], table, cues=lexicon, mentions=mentions)
         score[rows], count[rows] = scored["score"].to_numpy(), scored["n_cues"].to_numpy()
     return score, count
 

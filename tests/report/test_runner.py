@@ -201,3 +201,16 @@ def test_stopping_kills_the_kernel_of_a_notebook_that_is_running(tmp_path):
     with pytest.raises(NotebookError, match="01-slow.ipynb stopped in .*DeadKernelError"):
         run_notebook(source, output=tmp_path / "run" / "01-slow.ipynb", output_dir=tmp_path / "run", timeout=120)
     assert time.perf_counter() - started < 50, "the cell ran on after its kernel was stopped"
+
+
+def test_a_print_split_over_messages_is_stored_as_one_output():
+    import nbformat
+    from lib.report.runner import coalesce_streams
+    cell = nbformat.v4.new_code_cell("print(table)")
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="note      "),
+                    nbformat.v4.new_output("stream", name="stdout", text="\n"),
+                    nbformat.v4.new_output("stream", name="stderr", text="warning\n"),
+                    nbformat.v4.new_output("stream", name="stdout", text="after\n")]
+    notebook = coalesce_streams(nbformat.v4.new_notebook(cells=[cell, nbformat.v4.new_markdown_cell("x")]))
+    assert [(o.name, o.text) for o in notebook.cells[0].outputs] == [
+        ("stdout", "note      \n"), ("stderr", "warning\n"), ("stdout", "after\n")]
