@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from lib.paths import DATA_DIR
-from lib.stance.methods import LABELS, StanceError
+from lib.stance.compare import _label_counts, winning_side
+from lib.stance.methods import LABELS, StanceError, find_pairs, label_pairs
 
 READINGS_DIR = DATA_DIR / "readings"
 READING_SETS = ("news", "seeds", "contrast")
@@ -43,6 +44,8 @@ PROBABILITY_COLUMNS = tuple(f"p_{label.lower()}" for label in LABELS)
 PROBABILITIES_FILE = "pair_probabilities.csv"
 DIGEST_FILE = "pair_probabilities.digest"
 PROBABILITY_KEY = ["set", "article", "doc_id", "para_idx", "sent_idx", "target_id"]
+EVALUATION_COLUMNS = ["set", "method", "n", "n_articles", "agreement", "agreement_low",
+                      "agreement_high", "macro_f1", "macro_f1_low", "macro_f1_high"]
 
 
 @dataclass(frozen=True)
@@ -97,23 +100,17 @@ def article_labels(pairs: pd.DataFrame, rule: Rule = RULE) -> pd.DataFrame:
     frame = pairs[keys].astype({"target_id": str}).assign(
         label=hard_labels(pairs).to_numpy(), is_author=pairs["voice"].isin(AUTHOR).to_numpy())
     per_target = frame.groupby(keys).size()
-    share = per_target / per_target.groupby(level="doc_id").transform("sum")
     has_author = frame.groupby(keys)["is_author"].transform("any")
     counted = {"author": frame["is_author"], "all": pd.Series(True, index=frame.index),
                "author_or_all": frame["is_author"] | ~has_author}[rule.voices]
-    used = frame[counted].assign(favor=lambda f: f["label"].eq("FAVOR"),
-                                 against=lambda f: f["label"].eq("AGAINST"))
-    table = used.groupby(keys).agg(n_pairs=("label", "size"), n_favor=("favor", "sum"),
-                                   n_against=("against", "sum"), author=("is_author", "any"))
-    table = table.reindex(per_target.index).fillna({"n_pairs": 0, "n_favor": 0, "n_against": 0,
-                                                    "author": False})
-    table = table.astype({"n_pairs": int, "n_favor": int, "n_against": int})
-    table["share"] = share.round(3)
-    table["voices_used"] = np.where(table.pop("author").astype(bool), "author", "quoted")
-    favor, against = table["n_favor"], table["n_against"]
-    table["label"] = np.select(
-        [table["share"] < rule.min_share, (favor > 0) & (favor >= rule.dominance * against),
-         (against > 0) & (against >= rule.dominance * favor)], ["NONE", "FAVOR", "AGAINST"], "NONE")
+    used = frame[counted]
+    table = (_label_counts(used, keys).set_index(keys)[["n", "n_favor", "n_against"]]
+             .rename(columns={"n": "n_pairs"}).reindex(per_target.index, fill_value=0).astype(int))
+    table["share"] = (per_target / per_target.groupby(level="doc_id").transform("sum")).round(3)
+    author = used.groupby(keys)["is_author"].any().reindex(per_target.index, fill_value=False)
+    table["voices_used"] = np.where(author.astype(bool), "author", "quoted")
+    side = winning_side(table["n_favor"], table["n_against"], rule.dominance)
+    table["label"] = np.where((table["share"] < rule.min_share) | (side == "MIXED"), "NONE", side)
     return table.reset_index()[columns]
 
 
@@ -199,16 +196,21 @@ def article_evaluation(folder: Path = READINGS_DIR, *, rules=None, n_boot: int =
         for number, (method, rule) in enumerate(rules.items()):
             labelled = article_labels(scored, rule).merge(articles, on="doc_id")
             scores = agreement_with_readings(labelled, read, n_boot=n_boot, seed=seed)
-            if number == 0:
-                rows.append({"set": name, "method": "constant", "n": scores["n"],
-                             "n_articles": scores["n_articles"],
-                             **{stat.replace("constant_macro_f1", "macro_f1").replace("constant", "agreement"): scores[stat]
-                                for stat in scores.index if stat.startswith("constant")}})
-            rows.append({"set": name, "method": method,
-                         **scores.drop([s for s in scores.index if s.startswith("constant")]).to_dict()})
-    table = pd.DataFrame(rows).astype({"n": int, "n_articles": int})
-    return table[["set", "method", "n", "n_articles", "agreement", "agreement_low", "agreement_high",
-                  "macro_f1", "macro_f1_low", "macro_f1_high"]]
+            constant, own = _method_rows(scores, method)
+            rows += [{"set": name, **row} for row in ([constant, own] if number == 0 else [own])]
+    return pd.DataFrame(rows).astype({"n": int, "n_articles": int})[EVALUATION_COLUMNS]
+
+
+def _method_rows(scores: pd.Series, method: str) -> tuple[dict, dict]:
+    """:func:`agreement_with_readings`' scores as two rows of :data:`EVALUATION_COLUMNS` (set
+    aside): the constant answer's and ``method``'s."""
+    counts = {"n": int(scores["n"]), "n_articles": int(scores["n_articles"])}
+    constant = {"method": "constant", **counts, **{
+        stat.replace("constant_macro_f1", "macro_f1").replace("constant", "agreement"): scores[stat]
+        for stat in scores.index if stat.startswith("constant")}}
+    own = {"method": method, **counts, **{stat: scores[stat] for stat in scores.index
+                                          if stat.startswith(("agreement", "macro_f1"))}}
+    return constant, own
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,7 +237,6 @@ def build_pair_probabilities(folder: Path = READINGS_DIR, *, stance_set=None) ->
     from lib.corpus.build import load_corpus
     from lib.paths import SEEDS_DIR
     from lib.stance.classifier import fit_classifier, pair_features, trained_classifier, training_digest
-    from lib.stance.methods import find_pairs
     from lib.stance.voice import tag_voice
     from lib.stance.written import STANCE_SET_DIR, load_written_set
     stance_set = Path(stance_set or STANCE_SET_DIR)
@@ -265,9 +266,8 @@ def build_pair_probabilities(folder: Path = READINGS_DIR, *, stance_set=None) ->
 
 
 def _probabilities(model, pairs: pd.DataFrame) -> pd.DataFrame:
-    proba = model.predict_proba(pairs)
-    return pd.DataFrame({p: proba[label].to_numpy() for p, label in zip(PROBABILITY_COLUMNS, LABELS)},
-                        index=pairs.index)
+    """p_favor, p_against, p_none of each pair, as :func:`lib.stance.methods.label_pairs` gives them."""
+    return label_pairs(pairs, "classifier", sentences=None, model=model)[list(PROBABILITY_COLUMNS)]
 
 
 def load_pair_probabilities(folder: Path = READINGS_DIR) -> pd.DataFrame:
@@ -277,9 +277,6 @@ def load_pair_probabilities(folder: Path = READINGS_DIR) -> pd.DataFrame:
         raise StanceError(f"no pair probabilities at {path}: run python -m lib.stance.articles")
     return pd.read_csv(path, dtype={"article": str, "doc_id": str, "target_id": str})
 
-
-if __name__ == "__main__":      # python -m lib.stance.articles: rebuild the stored probabilities
-    print(build_pair_probabilities())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,16 +324,12 @@ def check_on_your_readings(labelled_articles: pd.DataFrame, readings: pd.DataFra
                            n_boot: int = 1000, seed: int = 0) -> pd.DataFrame:
     """The rule against your resolved readings (doc_id, target_id, label), beside the constant
     answer: one row each, the columns of :func:`article_evaluation` with set 'yours'."""
-    columns = ["set", "method", "n", "n_articles", "agreement", "agreement_low", "agreement_high",
-               "macro_f1", "macro_f1_low", "macro_f1_high"]
     if readings.empty:
-        return pd.DataFrame(columns=columns)
-    predicted = labelled_articles.assign(article=labelled_articles["doc_id"])
-    scores = agreement_with_readings(predicted, readings.assign(article=readings["doc_id"]),
-                                     n_boot=n_boot, seed=seed)
-    rows = [{"method": "constant", **{name.replace("constant_macro_f1", "macro_f1").replace("constant", "agreement"): value
-                                      for name, value in scores.items() if name.startswith("constant")}},
-            {"method": "rule", **{name: value for name, value in scores.items()
-                                  if name.startswith(("agreement", "macro_f1"))}}]
-    table = pd.DataFrame(rows).assign(set="yours", n=int(scores["n"]), n_articles=int(scores["n_articles"]))
-    return table[columns]
+        return pd.DataFrame(columns=EVALUATION_COLUMNS)
+    scores = agreement_with_readings(labelled_articles.assign(article=labelled_articles["doc_id"]),
+                                     readings.assign(article=readings["doc_id"]), n_boot=n_boot, seed=seed)
+    return pd.DataFrame(_method_rows(scores, "rule")).assign(set="yours")[EVALUATION_COLUMNS]
+
+
+if __name__ == "__main__":      # python -m lib.stance.articles: rebuild the stored probabilities
+    print(build_pair_probabilities())

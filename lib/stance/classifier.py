@@ -14,7 +14,7 @@ What it reads of a (sentence, target) pair, all computed from the sentence and t
   (:func:`lib.stance.methods.score_window`: negation and hedges scale a cue, comparatives point
   two ways): the sign and size of its score and how many cues fired;
 - ``target cues``: the same for the per-target lexicon ``lib/resources/target_cues.csv``
-  (:func:`load_target_cues`), words whose direction holds for one target only ("slows" and
+  (:func:`lib.stance.methods.load_target_cues`), words whose direction holds for one target only ("slows" and
   "bargain" are FAVOR the export controls, "porous" and "backfired" AGAINST; "cheap" is FAVOR
   China's AI, "unverified" AGAINST), read with the general file's negators, hedges and window;
 - ``voice``: author, direct quote or indirect speech, one-hot.
@@ -35,10 +35,8 @@ classify-and-count corrects shares with its measured error).
 import hashlib
 import pickle
 import re
-from collections import namedtuple
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -50,13 +48,11 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lib.paths import PROCESSED_DIR, RESOURCES_DIR
-from lib.stance.methods import (LABELS, StanceError, _check_cue_row, _Lexicon, load_cues,
-                                read_cue_table, score_window)
+from lib.stance.methods import (LABELS, TARGET_CUES_PATH, load_target_cues, score_window,
+                                target_lexicons)
 from lib.stance.targets import match_targets
 from lib.stance.written import STANCE_SET_DIR, load_written_set
 
-TARGET_CUES_PATH = RESOURCES_DIR / "target_cues.csv"
-TARGET_CUE_COLUMNS = ["target_id", "cue", "language", "polarity", "weight"]
 NUMBERS = ["cue_sign", "cue_score", "cue_count", "target_cue_sign", "target_cue_score",
            "target_cue_count"]
 WINDOW = 6            # tokens on each side of a target mention
@@ -114,41 +110,6 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
     }, index=pairs.index)
 
 
-def load_target_cues(path=TARGET_CUES_PATH) -> pd.DataFrame:
-    """Read and check the per-target cue file: one row per (target_id, cue) with language,
-    polarity (+1 FAVOR, -1 AGAINST the target) and weight, each row checked as a ``cue`` row of
-    the general cue file (:func:`lib.stance.methods.load_cues`: phrase syntax, polarity, weight, no
-    phrase twice for one target). Raises StanceError naming the file and row.
-
-    >>> cues = load_target_cues()
-    >>> cues.query("target_id == 'us_export_controls' and cue == 'backfir*'")["polarity"].tolist()
-    [-1]
-    """
-    frame = read_cue_table(path, TARGET_CUE_COLUMNS, "target cue file")
-    seen = {}
-    for number, row in enumerate(frame.itertuples(index=False), start=2):
-        if not row.target_id:
-            raise StanceError(f"{path}, row {number}: empty target_id")
-        _check_cue_row(_CueRow("cue", row.cue, row.language, row.polarity, row.weight),
-                       f"{path}, row {number} ({row.target_id} {row.cue!r})",
-                       seen.setdefault(row.target_id, set()))
-    return frame.astype({"polarity": int, "weight": float})
-
-
-_CueRow = namedtuple("_CueRow", "kind cue language polarity weight")   # a row as load_cues checks it
-
-
-@lru_cache(maxsize=4)
-def _target_lexicons(path: str) -> dict:
-    """target_id -> the compiled lexicon of its cues with the general file's modifiers and
-    settings (negators, intensifiers, hedges, window)."""
-    general = load_cues()
-    modifiers = general[general["kind"].isin(["negator", "intensifier", "hedge", "setting"])]
-    cues = load_target_cues(path).assign(kind="cue")
-    return {target: _Lexicon(pd.concat([modifiers, group[modifiers.columns]], ignore_index=True))
-            for target, group in cues.groupby("target_id")}
-
-
 def _target_cue_scores(keyed: pd.DataFrame, table: pd.DataFrame,
                        mentions: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """The window score and number of cues of each pair under its target's own cues (0 and 0 for
@@ -156,7 +117,7 @@ def _target_cue_scores(keyed: pd.DataFrame, table: pd.DataFrame,
     match_targets of ``table``."""
     score, count = np.zeros(len(keyed)), np.zeros(len(keyed))
     targets = keyed["target_id"].astype(str).to_numpy()
-    for target, lexicon in _target_lexicons(str(TARGET_CUES_PATH)).items():
+    for target, lexicon in target_lexicons().items():
         rows = np.flatnonzero(targets == target)
         if len(rows) == 0:
             continue

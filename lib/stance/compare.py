@@ -119,15 +119,25 @@ def article_stance(labelled: pd.DataFrame, documents: pd.DataFrame, *,
     pairs = _with_source(labelled, documents, by)
     table = _label_counts(pairs, ["source", *by]).rename(columns={"n": "n_pairs"})
     favor, against = table["n_favor"], table["n_against"]
-    table["label"] = np.select(
-        [favor + against == 0, favor >= dominance * against, against >= dominance * favor],
-        ["NONE", "FAVOR", "AGAINST"], "MIXED")
+    table["label"] = winning_side(favor, against, dominance)
     table["evidence_count"] = np.select(
         [table["label"] == "NONE", table["label"] == "FAVOR", table["label"] == "AGAINST"],
         [table["n_none"], favor, against], favor + against)
     columns = [*by, "source", "n_pairs", "n_favor", "n_against", "n_none", "net", "label",
                "evidence_count"]
     return table.sort_values(by, kind="stable").reset_index(drop=True)[columns]
+
+
+def winning_side(favor, against, dominance=2) -> np.ndarray:
+    """The side with at least ``dominance`` times the other's pairs (FAVOR, AGAINST), NONE when
+    neither side has any, MIXED when neither wins: the article rule of :func:`article_stance` and
+    of :func:`lib.stance.articles.article_labels`.
+
+    >>> winning_side(pd.Series([1, 2, 1, 3, 0]), pd.Series([0, 1, 1, 2, 0])).tolist()
+    ['FAVOR', 'FAVOR', 'MIXED', 'MIXED', 'NONE']
+    """
+    return np.select([favor + against == 0, favor >= dominance * against, against >= dominance * favor],
+                     ["NONE", "FAVOR", "AGAINST"], "MIXED")
 
 
 VOICE_GROUPS = {"author": ("author",), "quoted": ("direct_quote", "indirect")}

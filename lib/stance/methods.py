@@ -46,6 +46,11 @@ The cue file (columns kind, cue, language, polarity, weight):
 - ``setting``: language 'any', polarity 0; ``window`` is the number of tokens on each side of a
   mention in which cues count, ``modifier_scope`` the reach of modifiers.
 
+The per-target cue file ``lib/resources/target_cues.csv`` (columns target_id, cue, language,
+polarity, weight; :func:`load_target_cues`) holds cues whose direction holds for one target only;
+:func:`target_lexicons` compiles each target's cues with this file's modifiers and settings, for
+``score_window(..., cues=...)`` (the classifier reads them; the window scorer does not).
+
 English phrases (language 'en') match case-insensitively on word boundaries; a space or hyphen
 matches any run of spaces and hyphens, ``*`` at the end of a word lets it go on ("innovat*" finds
 "innovation"), an apostrophe matches straight and curly ones. Chinese phrases (language 'zh') must
@@ -63,6 +68,7 @@ if 0 (also when cues of both signs balance, as in codebook rule 8).
 import logging
 import re
 from bisect import bisect_left, bisect_right
+from collections import namedtuple
 from functools import lru_cache
 
 import jieba
@@ -85,6 +91,8 @@ from lib.stance.voice import load_reporting_verbs
 jieba.setLogLevel(logging.WARNING)
 
 CUES_PATH = RESOURCES_DIR / "stance_cues.csv"
+TARGET_CUES_PATH = RESOURCES_DIR / "target_cues.csv"
+TARGET_CUE_COLUMNS = ["target_id", "cue", "language", "polarity", "weight"]
 LABELS = ("FAVOR", "AGAINST", "NONE")
 CUE_COLUMNS = ["kind", "cue", "language", "polarity", "weight"]
 KINDS = ("cue", "comparative", "negator", "intensifier", "hedge", "setting")
@@ -179,6 +187,48 @@ def _check_cue_row(row, where: str, seen: set):
     if key in seen:
         raise StanceError(f"{where}: the same phrase appears twice")
     seen.add(key)
+
+
+_CueRow = namedtuple("_CueRow", "kind cue language polarity weight")   # a row as load_cues checks it
+
+
+def load_target_cues(path=None) -> pd.DataFrame:
+    """Read and check the per-target cue file: one row per (target_id, cue) with language,
+    polarity (+1 FAVOR, -1 AGAINST the target) and weight, each row checked as a ``cue`` row of
+    the general cue file (:func:`load_cues`: phrase syntax, polarity, weight, no
+    phrase twice for one target). Raises StanceError naming the file and row.
+
+    >>> cues = load_target_cues()
+    >>> cues.query("target_id == 'us_export_controls' and cue == 'backfir*'")["polarity"].tolist()
+    [-1]
+    """
+    path = TARGET_CUES_PATH if path is None else path
+    frame = read_cue_table(path, TARGET_CUE_COLUMNS, "target cue file")
+    seen = {}
+    for number, row in enumerate(frame.itertuples(index=False), start=2):
+        if not row.target_id:
+            raise StanceError(f"{path}, row {number}: empty target_id")
+        _check_cue_row(_CueRow("cue", row.cue, row.language, row.polarity, row.weight),
+                       f"{path}, row {number} ({row.target_id} {row.cue!r})",
+                       seen.setdefault(row.target_id, set()))
+    return frame.astype({"polarity": int, "weight": float})
+
+
+@lru_cache(maxsize=4)
+def _target_lexicons(path: str) -> dict:
+    """target_id -> the compiled lexicon of its cues with the general file's modifiers and
+    settings (negators, intensifiers, hedges, window)."""
+    general = load_cues()
+    modifiers = general[general["kind"].isin(["negator", "intensifier", "hedge", "setting"])]
+    cues = load_target_cues(path).assign(kind="cue")
+    return {target: _Lexicon(pd.concat([modifiers, group[modifiers.columns]], ignore_index=True))
+            for target, group in cues.groupby("target_id")}
+
+
+def target_lexicons(path=None) -> dict:
+    """target_id -> the compiled lexicon :func:`score_window` takes (``cues=``) for that target's
+    own cues (default file ``lib/resources/target_cues.csv``), cached per path."""
+    return _target_lexicons(str(TARGET_CUES_PATH if path is None else path))
 
 
 class _Lexicon:

@@ -124,11 +124,10 @@ def match_targets(sentences: pd.DataFrame, targets: pd.DataFrame | None = None) 
         for rule in rules:
             if lower is not None and not _may_match(rule, text, lower):
                 continue
-            for mention, cue in _mentions(rule, text):
-                key = (mention.start(), mention.end(), rule.target_id)
-                found.setdefault(key, [doc_id, para_idx, sent_idx, rule.target_id,
-                                       rule.aliases[mention.lastindex - 1], mention.group(),
-                                       cue, offset + mention.start(), offset + mention.end()])
+            for start, end, alias, cue in _mentions(rule, text):
+                found.setdefault((start, end, rule.target_id), [
+                    doc_id, para_idx, sent_idx, rule.target_id, rule.aliases[alias],
+                    text[start:end], cue, offset + start, offset + end])
         rows.extend(found[key] for key in sorted(found))
     return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype(
         {"para_idx": "int64", "sent_idx": "int64", "start": "int64", "end": "int64"})
@@ -147,49 +146,34 @@ def _holds(needles: _Needles | None, text: str, lower: str) -> bool:
             or any(needle in text for needle in needles.exact))
 
 
-def _mentions(rule: _Rule, text: str):
-    """(alias match, cue) pairs of one rule in one sentence; a cue must not overlap its alias."""
-    matches = [_extended(rule.pattern, text, match) for match in rule.pattern.finditer(text)]
-    if not matches or rule.cues is None:
-        return [(match, "") for match in matches]
+def _mentions(rule: _Rule, text: str) -> list[tuple]:
+    """(start, end, alias index, cue) of each mention of one rule in one sentence; a cue must not
+    overlap its mention."""
+    spans = [(match.start(), _end_of(rule.pattern, text, match), match.lastindex - 1)
+             for match in rule.pattern.finditer(text)]
+    if rule.cues is None:
+        return [(start, end, alias, "") for start, end, alias in spans]
     cues = list(rule.cues.finditer(text))
-    pairs = []
-    for match in matches:
-        cue = next((c.group() for c in cues
-                    if c.end() <= match.start() or c.start() >= match.end()), None)
+    mentions = []
+    for start, end, alias in spans:
+        cue = next((c.group() for c in cues if c.end() <= start or c.start() >= end), None)
         if cue is not None:
-            pairs.append((match, cue))
-    return pairs
+            mentions.append((start, end, alias, cue))
+    return mentions
 
 
-class _Span:
-    """A mention grown over the alias that overlaps its end: the span and text of a match."""
-    def __init__(self, text: str, match, end: int):
-        self._text, self._start, self._end = text, match.start(), end
-        self.lastindex = match.lastindex          # which alias matched first: the alias column
-
-    def start(self) -> int:
-        return self._start
-
-    def end(self) -> int:
-        return self._end
-
-    def group(self, *_) -> str:
-        return self._text[self._start:self._end]
-
-
-def _extended(pattern, text: str, match):
-    """``match``, or a longer span when another alias of the rule starts at a later word inside it
-    and runs past its end: "chip export controls" is one mention ("chip export*" and
-    "export control*"), not "chip export" and a stray "controls". Regex alternation cannot see this:
-    its matches never overlap."""
+def _end_of(pattern, text: str, match) -> int:
+    """Where the mention that ``match`` starts ends: past the match when another alias of the rule
+    starts at a later word inside it and runs on, since "chip export controls" is one mention
+    ("chip export*" and "export control*"), not "chip export" and a stray "controls". Regex
+    alternation cannot see this: its matches never overlap."""
     end = match.end()
     for position in range(match.start() + 1, match.end()):
         if text[position - 1] in " -" and text[position] not in " -":
             longer = pattern.match(text, position)
             if longer and longer.end() > end:
                 end = longer.end()
-    return match if end == match.end() else _Span(text, match, end)
+    return end
 
 
 def _rule(row) -> _Rule:
