@@ -17,6 +17,13 @@ What it reads of a (sentence, target) pair, all computed from the sentence and t
   (:func:`lib.stance.methods.load_target_cues`), words whose direction holds for one target only ("slows" and
   "bargain" are FAVOR the export controls, "porous" and "backfired" AGAINST; "cheap" is FAVOR
   China's AI, "unverified" AGAINST), read with the general file's negators, hedges and window;
+- ``polar``: the window again, each word replaced by its polarity in VADER's general sentiment
+  lexicon (``POS1``/``POS2``/``NEG1``/``NEG2``, 2 for a valence of 2 or more), negators by
+  ``NEGATE``, words without a polarity dropped (word 1-3 grams); and ``polar_pos``/``polar_neg``,
+  how many positive and negative lexicon words the sentence holds. A back-off for words the
+  written set never used: "a remarkable surge", "promising", "struggling" carry their sign into
+  a page whose vocabulary the training pairs do not share (English only: the lexicon has no
+  Chinese);
 - ``voice``: author, direct quote or indirect speech, one-hot.
 
 The classifier is scikit-learn's linear SVM with balanced class weights (fast on sparse text: a
@@ -37,6 +44,7 @@ import pickle
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
@@ -48,13 +56,13 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lib.paths import PROCESSED_DIR, RESOURCES_DIR
-from lib.stance.methods import (LABELS, TARGET_CUES_PATH, load_target_cues, score_window,
-                                target_lexicons)
+from lib.stance.methods import (LABELS, TARGET_CUES_PATH, _vader, load_cues, load_target_cues,
+                                score_window, target_lexicons)
 from lib.stance.targets import match_targets
 from lib.stance.written import STANCE_SET_DIR, load_written_set
 
 NUMBERS = ["cue_sign", "cue_score", "cue_count", "target_cue_sign", "target_cue_score",
-           "target_cue_count"]
+           "target_cue_count", "polar_pos", "polar_neg"]
 WINDOW = 6            # tokens on each side of a target mention
 C = 1.0               # inverse regularisation of the linear SVM (chosen by grouped CV on the written set)
 CALIBRATION_FOLDS = 5
@@ -68,13 +76,15 @@ STANCE_WORDS = frozenset("""not no nor never none nothing nobody neither cannot 
     would might may against without only too very less least more most few fewer enough back down
     up off out over still yet once again although though but however whereas while even""".split())
 FUNCTION_WORDS = frozenset(ENGLISH_STOP_WORDS - STANCE_WORDS)
+POLAR_CAP = 4         # polar_pos and polar_neg count up to this many words
 
 
 def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
     """The text views and numbers the classifier reads, one row per pair (indexed like ``pairs``).
 
     In: ``pairs`` with sentence and target_id; voice if known (else 'author').
-    Out: masked, window, by_target (strings), cue_sign, cue_score, cue_count (numbers), voice.
+    Out: masked, window, by_target, polar (strings), the :data:`NUMBERS` (cue_sign, cue_score,
+    cue_count, their target_cue_ twins, polar_pos, polar_neg), voice.
 
     >>> pair_features(pd.DataFrame({"sentence": ["Qwen outperforms Llama."],
     ...                             "target_id": ["meta_llama"]}))["masked"].tolist()
@@ -95,9 +105,11 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
     scored = score_window(keyed, table, mentions=mentions)
     voice = pairs["voice"].fillna("author") if "voice" in pairs else pd.Series("author", index=pairs.index)
     target_score, target_count = _target_cue_scores(keyed, table, mentions)
+    windows = [_window(text) for text in masked]
+    polarity = [_polar_marks(text) for text in masked]
     return pd.DataFrame({
         "masked": masked,
-        "window": [_window(text) for text in masked],
+        "window": windows,
         "by_target": [" ".join(f"{target}__{word}" for word in _content_words(text))
                       for text, target in zip(masked, targets)],
         "cue_sign": np.sign(scored["score"].to_numpy()),
@@ -106,6 +118,11 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
         "target_cue_sign": np.sign(target_score),
         "target_cue_score": np.clip(target_score, -3, 3) / 3,
         "target_cue_count": np.minimum(target_count, 5) / 5,
+        "polar": [" ".join(_polar_marks(text)) for text in windows],
+        "polar_pos": [min(sum(m.startswith("POS") for m in marks), POLAR_CAP) / POLAR_CAP
+                      for marks in polarity],
+        "polar_neg": [min(sum(m.startswith("NEG") and m != "NEGATE" for m in marks), POLAR_CAP)
+                      / POLAR_CAP for marks in polarity],
         "voice": voice.to_numpy(),
     }, index=pairs.index)
 
@@ -145,6 +162,32 @@ def _masked(text: str, target: str, spans: list) -> str:
 def _content_words(text: str) -> list[str]:
     """The lower-cased words of ``text`` without function words (:data:`FUNCTION_WORDS`)."""
     return [word for word in _WORD.findall(text.lower()) if word not in FUNCTION_WORDS]
+
+
+def _polar_marks(text: str) -> list[str]:
+    """The polarity marks of ``text``'s tokens (see ``polar`` in the module docstring).
+
+    >>> _polar_marks("TGT is not a remarkable success, merely a fair one")
+    ['NEGATE', 'POS2', 'POS2', 'POS1']
+    """
+    lexicon, negators = _polarity_lexicon()
+    marks = []
+    for token in _TOKEN.findall(text):
+        word = token.lower()
+        if word in negators:
+            marks.append("NEGATE")
+        elif word in lexicon:
+            valence = lexicon[word]
+            marks.append(("POS" if valence > 0 else "NEG") + ("2" if abs(valence) >= 2 else "1"))
+    return marks
+
+
+@lru_cache(maxsize=1)
+def _polarity_lexicon() -> tuple[dict, frozenset]:
+    """VADER's word valences, and the cue file's one-word English negators."""
+    cues = load_cues()
+    negators = cues[(cues["kind"] == "negator") & (cues["language"] == "en")]["cue"]
+    return _vader().lexicon, frozenset(cue for cue in negators if _WORD.fullmatch(cue))
 
 
 def _window(masked: str) -> str:
@@ -224,6 +267,8 @@ def new_vectorisers() -> dict:
         "window": TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True,
                                   token_pattern=r"(?u)\b\w+\b"),
         "by_target": TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+"),
+        "polar": TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, token_pattern=r"\S+",
+                                 lowercase=False),
     }
 
 
@@ -243,7 +288,8 @@ def predict_classifier(train: pd.DataFrame, test: pd.DataFrame, *, seed: int = 0
 def training_digest(folder: Path = STANCE_SET_DIR, *, seed: int = 0) -> str:
     """A digest of everything the trained classifier depends on: the written set's files in
     ``folder``, the cue and target files, the code of this module, methods.py and targets.py, the
-    scikit-learn version and the seed (16 hex digits). Same digest, same model."""
+    versions of scikit-learn and of vaderSentiment (its lexicon is the ``polar`` view) and the
+    seed (16 hex digits). Same digest, same model."""
     digest = hashlib.sha256()
     sources = [*sorted(Path(folder).glob("*.csv")), RESOURCES_DIR / "stance_cues.csv",
                TARGET_CUES_PATH, RESOURCES_DIR / "targets.csv", Path(__file__),
@@ -251,7 +297,8 @@ def training_digest(folder: Path = STANCE_SET_DIR, *, seed: int = 0) -> str:
                Path(__file__).with_name("targets.py")]
     for path in sources:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update(f"{metadata.version('scikit-learn')} {seed}".encode())
+    digest.update(f"{metadata.version('scikit-learn')} {metadata.version('vaderSentiment')} "
+                  f"{seed}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import cohen_kappa_score
 
-from lib.paths import DATA_DIR
+from lib.paths import DATA_DIR, RESOURCES_DIR
 from lib.stance.classifier import pair_features, trained_classifier
 from lib.stance.compare import article_stance_by_voice
 from lib.stance.methods import LABELS
@@ -151,6 +151,22 @@ def test_article_stance_by_voice_of_no_pairs_is_an_empty_table():
     empty = pd.DataFrame(columns=["doc_id", "para_idx", "sent_idx", "target_id", "label", "voice"])
     table = article_stance_by_voice(empty, pd.DataFrame({"doc_id": ["a"], "source": ["X"]}))
     assert table.empty and {"doc_id", "target_id", "voice", "label"} <= set(table.columns)
+
+
+def test_polar_view_carries_the_sign_of_words_the_cue_files_lack():
+    # "remarkable" and "struggling" are in neither cue file: the polar view still reads their sign
+    # from VADER's general lexicon, and the cue file's negators mark a negation
+    pairs = pd.DataFrame({"sentence": ["Qwen has seen a remarkable rise this year.",
+                                       "Qwen is struggling to find buyers.",
+                                       "Qwen is not remarkable.",
+                                       "Qwen was released in April."],
+                          "target_id": "china_ai"})
+    cues = pd.read_csv(RESOURCES_DIR / "stance_cues.csv")
+    assert not cues["cue"].isin(["remarkable", "struggling"]).any()
+    features = pair_features(pairs)
+    assert features["polar"].tolist() == ["POS2", "NEG1", "NEGATE POS2", ""]
+    assert features["polar_pos"].tolist() == [0.25, 0.0, 0.25, 0.0]
+    assert features["polar_neg"].tolist() == [0.0, 0.25, 0.0, 0.0]
 
 
 def test_target_cues_read_direction_per_target():
