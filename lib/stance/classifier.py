@@ -24,6 +24,11 @@ What it reads of a (sentence, target) pair, all computed from the sentence and t
   written set never used: "a remarkable surge", "promising", "struggling" carry their sign into
   a page whose vocabulary the training pairs do not share (English only: the lexicon has no
   Chinese);
+- ``verdict``: what a concession leaves standing, the codebook's "main clause" (edge rule 8):
+  the words after the sentence's last "but", "however", ", yet", "nevertheless" (但是, 然而, 不过,
+  可是), or after the comma that closes a leading "although", "though", "while", "despite"
+  clause; empty when there is none. Its content words and polar marks (word unigrams), so that
+  "Qwen tops the leaderboard, but the gains vanish on fresh tests" leans on its second half;
 - ``voice``: author, direct quote or indirect speech, one-hot.
 
 The classifier is scikit-learn's linear SVM with balanced class weights (fast on sparse text: a
@@ -69,6 +74,10 @@ CALIBRATION_FOLDS = 5
 VOICES = ("author", "direct_quote", "indirect")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
+_TURN = re.compile(r"\b(?:but|however|nevertheless|nonetheless)\b|(?:^|[,;]\s*)yet\b|但是|但|然而|不过|可是",
+                   re.IGNORECASE)
+_CONCESSION = re.compile(r"^\W*(?:although|though|even though|even if|while|whereas|despite)\b[^,，]*[,，]",
+                         re.IGNORECASE)
 # Function words carry no direction toward a target, and in the per-target view they learned the
 # written set's style instead ("us_export_controls__a" was a strong AGAINST feature): scikit-learn's
 # English stop words, less the ones that can carry a stance (negation, modality, contrast, degree).
@@ -83,7 +92,7 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
     """The text views and numbers the classifier reads, one row per pair (indexed like ``pairs``).
 
     In: ``pairs`` with sentence and target_id; voice if known (else 'author').
-    Out: masked, window, by_target, polar (strings), the :data:`NUMBERS` (cue_sign, cue_score,
+    Out: masked, window, by_target, polar, verdict (strings), the :data:`NUMBERS` (cue_sign, cue_score,
     cue_count, their target_cue_ twins, polar_pos, polar_neg), voice.
 
     >>> pair_features(pd.DataFrame({"sentence": ["Qwen outperforms Llama."],
@@ -119,6 +128,7 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
         "target_cue_score": np.clip(target_score, -3, 3) / 3,
         "target_cue_count": np.minimum(target_count, 5) / 5,
         "polar": [" ".join(_polar_marks(text)) for text in windows],
+        "verdict": [_verdict_words(text) for text in masked],
         "polar_pos": [min(sum(m.startswith("POS") for m in marks), POLAR_CAP) / POLAR_CAP
                       for marks in polarity],
         "polar_neg": [min(sum(m.startswith("NEG") and m != "NEGATE" for m in marks), POLAR_CAP)
@@ -180,6 +190,28 @@ def _polar_marks(text: str) -> list[str]:
             valence = lexicon[word]
             marks.append(("POS" if valence > 0 else "NEG") + ("2" if abs(valence) >= 2 else "1"))
     return marks
+
+
+def _verdict_words(masked: str) -> str:
+    """The ``verdict`` view of a masked sentence (see the module docstring): the polar marks and
+    content words of the clause a concession leaves standing, or '' when nothing is conceded.
+
+    >>> _verdict_words("TGT tops the leaderboard, but the gains vanish on fresh tests.")
+    'POS1 POS1 gains vanish fresh tests'
+    >>> _verdict_words("Although TGT is cheap, it is not a success.")
+    'NEGATE POS2 not success'
+    >>> _verdict_words("TGT has not yet shipped.")
+    ''
+    """
+    turns = list(_TURN.finditer(masked))
+    if turns:
+        clause = masked[turns[-1].end():]
+    else:
+        concession = _CONCESSION.match(masked)
+        if concession is None:
+            return ""
+        clause = masked[concession.end():]
+    return " ".join([*_polar_marks(clause), *_content_words(clause)])
 
 
 @lru_cache(maxsize=1)
@@ -269,6 +301,7 @@ def new_vectorisers() -> dict:
         "by_target": TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+"),
         "polar": TfidfVectorizer(ngram_range=(1, 3), sublinear_tf=True, token_pattern=r"\S+",
                                  lowercase=False),
+        "verdict": TfidfVectorizer(sublinear_tf=True, token_pattern=r"\S+", lowercase=False),
     }
 
 

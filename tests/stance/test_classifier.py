@@ -169,6 +169,19 @@ def test_polar_view_carries_the_sign_of_words_the_cue_files_lack():
     assert features["polar_neg"].tolist() == [0.0, 0.25, 0.0, 0.0]
 
 
+def test_verdict_view_keeps_the_clause_a_concession_leaves_standing():
+    pairs = pd.DataFrame({"sentence": ["Qwen tops the leaderboard, but it fails on fresh tests.",
+                                       "While Qwen is cheap, buyers have doubts.",
+                                       "Qwen has not yet shipped.",
+                                       "Qwen很便宜，但是性能不好。"],
+                          "target_id": "china_ai"})
+    verdict = pair_features(pairs)["verdict"].tolist()
+    assert verdict[0].endswith("fails fresh tests") and "leaderboard" not in verdict[0]
+    assert verdict[1].endswith("buyers doubts") and "cheap" not in verdict[1]
+    assert verdict[2] == ""                   # "not yet" concedes nothing
+    assert verdict[3] == "性能不好"
+
+
 def test_target_cues_read_direction_per_target():
     pairs = pd.DataFrame({"sentence": ["The chip export controls have slowed Chinese labs, a bargain.",
                                        "The chip export controls have backfired.",
