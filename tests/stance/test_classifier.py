@@ -48,7 +48,7 @@ def test_every_written_pair_mentions_its_target(written):
 
 
 def test_two_passes_agree_and_disagreements_are_adjudicated():
-    for prefix in ("", "article_", "news_", "direction_"):
+    for prefix in ("", "article_", "news_", "direction_", "held_back/register_"):
         a = pd.read_csv(STANCE_SET_DIR / f"{prefix}annotator_a.csv", keep_default_na=False)
         b = pd.read_csv(STANCE_SET_DIR / f"{prefix}annotator_b.csv", keep_default_na=False)
         both = a.merge(b, on="pair_id", suffixes=("_a", "_b"), validate="1:1")
