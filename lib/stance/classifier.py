@@ -61,8 +61,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.svm import LinearSVC
 
 from lib.paths import PROCESSED_DIR, RESOURCES_DIR
-from lib.stance.methods import (LABELS, TARGET_CUES_PATH, _vader, load_cues, load_target_cues,
-                                score_window, target_lexicons)
+from lib.stance.methods import (LABELS, TARGET_CUES_PATH, load_cues, load_target_cues,
+                                score_window, target_lexicons, vader_lexicon)
 from lib.stance.targets import match_targets
 from lib.stance.written import STANCE_SET_DIR, load_written_set
 
@@ -74,10 +74,11 @@ CALIBRATION_FOLDS = 5
 VOICES = ("author", "direct_quote", "indirect")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 _WORD = re.compile(r"\w+")
-_TURN = re.compile(r"\b(?:but|however|nevertheless|nonetheless)\b|(?:^|[,;]\s*)yet\b|但是|但|然而|不过|可是",
-                   re.IGNORECASE)
-_CONCESSION = re.compile(r"^\W*(?:although|though|even though|even if|while|whereas|despite)\b[^,，]*[,，]",
-                         re.IGNORECASE)
+# where a concession turns ("..., but ...") and a leading concession ("Although ..., ...")
+_TURN = re.compile(r"\b(?:but|however|nevertheless|nonetheless)\b|(?:^|[,;]\s*)yet\b"
+                   r"|但是|但|然而|不过|可是", re.IGNORECASE)
+_CONCESSION = re.compile(r"^\W*(?:although|though|even though|even if|while|whereas|despite)\b"
+                         r"[^,，]*[,，]", re.IGNORECASE)
 # Function words carry no direction toward a target, and in the per-target view they learned the
 # written set's style instead ("us_export_controls__a" was a strong AGAINST feature): scikit-learn's
 # English stop words, less the ones that can carry a stance (negation, modality, contrast, degree).
@@ -92,8 +93,8 @@ def pair_features(pairs: pd.DataFrame) -> pd.DataFrame:
     """The text views and numbers the classifier reads, one row per pair (indexed like ``pairs``).
 
     In: ``pairs`` with sentence and target_id; voice if known (else 'author').
-    Out: masked, window, by_target, polar, verdict (strings), the :data:`NUMBERS` (cue_sign, cue_score,
-    cue_count, their target_cue_ twins, polar_pos, polar_neg), voice.
+    Out: masked, window, by_target, polar, verdict (strings), the :data:`NUMBERS` (cue_sign,
+    cue_score, cue_count, their target_cue_ twins, polar_pos, polar_neg), voice.
 
     >>> pair_features(pd.DataFrame({"sentence": ["Qwen outperforms Llama."],
     ...                             "target_id": ["meta_llama"]}))["masked"].tolist()
@@ -219,7 +220,7 @@ def _polarity_lexicon() -> tuple[dict, frozenset]:
     """VADER's word valences, and the cue file's one-word English negators."""
     cues = load_cues()
     negators = cues[(cues["kind"] == "negator") & (cues["language"] == "en")]["cue"]
-    return _vader().lexicon, frozenset(cue for cue in negators if _WORD.fullmatch(cue))
+    return vader_lexicon(), frozenset(cue for cue in negators if _WORD.fullmatch(cue))
 
 
 def _window(masked: str) -> str:

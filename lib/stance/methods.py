@@ -474,6 +474,16 @@ def _vader() -> SentimentIntensityAnalyzer:
     return SentimentIntensityAnalyzer()
 
 
+def vader_lexicon() -> dict:
+    """VADER's word valences (word -> -4 to 4), the lexicon :func:`predict_vader` reads; the
+    classifier's ``polar`` view reads it too.
+
+    >>> vader_lexicon()["great"] > 0 > vader_lexicon()["failure"]
+    True
+    """
+    return _vader().lexicon
+
+
 def predict_vader(pairs: pd.DataFrame, *, threshold: float = VADER_THRESHOLD) -> pd.Series:
     """Sentiment baseline: the sign of VADER's compound score of the whole sentence.
 
