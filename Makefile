@@ -24,7 +24,7 @@ RUN_ARGS := $(if $(CORPUS),--corpus "$(CORPUS)") $(if $(RUN),--run "$(RUN)") $(i
 # keeps the notebooks together, in order, in one worker.
 TEST_WORKERS := -n 2 --dist loadfile
 
-.PHONY: help install figures manifest report test test-fast test-shapes bench lab clean-data
+.PHONY: help install figures manifest report test test-fast test-shapes bench yardsticks lab clean-data
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 14
@@ -59,6 +59,9 @@ test-shapes: install  ## every notebook on each folder shape in tests/fixtures/s
 
 bench: install  ## time and memory per stage on generated corpora of 1k, 10k, 100k articles (QUICK=1: 1k only; SIZES="1000 10000")
 	$(BIN)/python -m lib.scale.bench $(if $(QUICK),--quick) $(if $(SIZES),--sizes $(SIZES))
+
+yardsticks: install  ## every measurement of the stance classifier at once: gold transfer, held-out writers, article readings, challenge suites, grouped CV (about 40 s)
+	$(BIN)/python -m lib.stance.yardsticks --cv
 
 lab: install  ## open JupyterLab in this environment (as root too: JupyterLab then needs --allow-root)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/

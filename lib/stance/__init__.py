@@ -4,7 +4,8 @@ written stance set (``written``), the target-aware classifier trained on it (``c
 evaluation on other labels (``transfer``), the labelling loop for your own corpus
 (``labelling``), agreement between annotators (``agreement``), stance compared between sources
 with intervals (``compare``), one stance per article checked against readers of whole articles
-(``articles``) and distinctive terms with keyword in context (``keyness``).
+(``articles``), distinctive terms with keyword in context (``keyness``) and every measurement of the
+classifier in one place (``yardsticks``).
 """
 from lib._exports import lazy_exports
 
@@ -27,4 +28,6 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "articles": ("RULE", "Rule", "agreement_with_readings", "article_evaluation", "article_labels",
                  "check_on_your_readings", "load_readings", "reading_sheet", "sample_for_reading"),
     "keyness": ("distinctive_terms", "fightin_words", "kwic", "terms_in_context"),
+    "yardsticks": ("behaviours", "gold_transfer", "held_out_writers", "load_suites",
+                   "within_written"),
 })

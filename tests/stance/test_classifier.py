@@ -16,6 +16,7 @@ from lib.stance.methods import LABELS
 from lib.stance.targets import load_targets, match_targets
 from lib.stance.transfer import METHODS, transfer_evaluation
 from lib.stance.written import STANCE_SET_DIR, WrittenSetError, load_written_set
+from lib.stance.yardsticks import CHALLENGE_DIR, behaviours
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "stance"
 
@@ -110,17 +111,17 @@ def test_probabilities_are_calibrated_rows(model):
 
 
 def test_behaviours_on_unseen_sentences(model):
-    """CheckList-style directional checks on sentences written for this test (none is in the
-    training set): policy direction, attribution, negation, bare facts. The measured rate was
+    """CheckList-style directional checks on sentences written for this test
+    (data/stance_set/challenge/checklist.csv; none is in the training set): policy direction, attribution, negation, bare facts. The measured rate was
     14 of 16 when the suite was written and 13 of 16 once the written set gained its news part
     (the call to tighten the controls came out AGAINST, 0.44 to NONE's 0.43), and 14 of 16 again
     in session 7 (that call and "the restrictions are working" right, "Nobody should pretend the
     chip ban has kept advanced models out" now FAVOR, the open-weights misuse risk still NONE). The
     bar catches a regression below that, and the message lists what failed."""
-    suite = pd.read_csv(FIXTURES / "checklist.csv")
-    suite["got"] = model.predict(suite).to_numpy()
-    failed = suite[suite["got"] != suite["expected"]]
-    assert len(failed) <= 2, failed[["behaviour", "expected", "got", "sentence"]].to_string()
+    suite = pd.read_csv(CHALLENGE_DIR / "checklist.csv")
+    table = behaviours(model, suite).set_index("behaviour")
+    assert table.loc["all", "n"] == len(suite) == 16
+    assert table.loc["all", "passed"] >= 14, table["failed"].to_string()
     assert not set(suite["sentence"]) & set(load_written_set()["sentence"])
 
 
