@@ -322,3 +322,59 @@ def labeller(sheet_path, *, coder: str = ""):
 def _html(value) -> str:
     import html
     return html.escape(str(value or ""))
+
+
+def time_labeller(sheet_path, *, clicks: int = 100) -> pd.Series:
+    """How long the labeller itself takes: open it on a copy of ``sheet_path`` and press FAVOR /
+    AGAINST / NONE in turn ``clicks`` times (label, save the sheet, show the next pair), timing
+    each press in this kernel. A browser adds its round trip, and a person's reading time is not
+    measured: ``words`` counts what the coder reads (the pair and its two neighbouring sentences).
+    Out: open_ms, clicks, click_median_ms, click_max_ms, clicks_total_s, pairs, words,
+    words_median_per_pair (timings vary from run to run; the counts do not)."""
+    import shutil
+    import tempfile
+    import time
+
+    source = pd.read_csv(sheet_path, dtype=str, keep_default_na=False)
+    words = (source["previous_sentence"] + " " + source["sentence"] + " " + source["next_sentence"]
+             ).str.split().str.len()
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / Path(sheet_path).name
+        shutil.copyfile(sheet_path, copy)
+        started = time.perf_counter()
+        widget = labeller(copy)
+        opened = time.perf_counter() - started
+        buttons = widget.children[2].children
+        seconds = []
+        for i in range(clicks):
+            started = time.perf_counter()
+            buttons[i % len(LABELS)].click()
+            seconds.append(time.perf_counter() - started)
+        saved = pd.read_csv(copy, dtype=str, keep_default_na=False)
+        if int(saved["label"].ne("").sum()) != min(clicks, len(source)):
+            raise LabellingError(f"{copy.name}: the labeller saved the wrong number of labels")
+    seconds = np.array(seconds)
+    return pd.Series({"open_ms": round(opened * 1000, 1), "clicks": clicks,
+                      "click_median_ms": round(float(np.median(seconds)) * 1000, 2),
+                      "click_max_ms": round(float(seconds.max()) * 1000, 2),
+                      "clicks_total_s": round(float(seconds.sum()), 3), "pairs": len(source),
+                      "words": int(words.sum()), "words_median_per_pair": float(words.median())})
+
+
+def main(argv=None) -> None:
+    """``python -m lib.stance.labelling [SHEET] [--clicks N]``: print :func:`time_labeller` on a
+    sheet (default: the seeds' ``data/tables/03-to-label.csv``); the sheet itself is not changed."""
+    import argparse
+
+    from lib.paths import TABLES_DIR
+    parser = argparse.ArgumentParser(prog="python -m lib.stance.labelling", description=main.__doc__)
+    parser.add_argument("sheet", nargs="?", default=str(TABLES_DIR / "03-to-label.csv"))
+    parser.add_argument("--clicks", type=int, default=100)
+    arguments = parser.parse_args(argv)
+    if not Path(arguments.sheet).exists():
+        raise SystemExit(f"{arguments.sheet}: no labelling sheet (run `make figures` first)")
+    print(time_labeller(arguments.sheet, clicks=arguments.clicks).to_string())
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,8 @@ import pytest
 
 from lib.stance.labelling import (LabellingError, SHEET_COLUMNS, adjust, adjusted_shares,
                                   coder_agreement, labeller, misclassification, read_sheets,
-                                  resolved_labels, sample_for_labelling, write_sheet)
+                                  resolved_labels, sample_for_labelling, time_labeller,
+                                  write_sheet)
 
 
 def corpus_pairs(n_docs=6):
@@ -97,6 +98,17 @@ def test_labeller_saves_after_every_click(tmp_path):
     sheet = pd.read_csv(path, dtype=str, keep_default_na=False)
     assert sheet["label"].tolist() == ["FAVOR", "", "NONE"]
     assert "Every pair" in text.value
+
+
+def test_timing_the_labeller_labels_a_copy_and_counts_what_a_coder_reads(tmp_path):
+    path = write_sheet(sample_for_labelling(corpus_pairs(), n=5), tmp_path / "s.csv")
+    before = path.read_bytes()
+    timing = time_labeller(path, clicks=5)
+    assert path.read_bytes() == before
+    assert timing["clicks"] == timing["pairs"] == 5
+    # each sentence ("Sentence 1 of article 0.") has 5 words and no neighbours in this sheet
+    assert timing["words"] == 25 and timing["words_median_per_pair"] == 5
+    assert 0 <= timing["click_median_ms"] <= timing["click_max_ms"]
 
 
 def test_evaluation_on_your_labels_reuses_the_models_training_rows_and_gets_the_same_answer():
