@@ -5,7 +5,8 @@ one: a gain on one yardstick that the others do not share is noise or a fit to t
 
 1. :func:`gold_transfer`: trained on the written set, tested on the seeds' real gold pairs, next to
    majority, chance, VADER and the window scorer (:func:`lib.stance.transfer.transfer_evaluation`;
-   95% intervals by article bootstrap).
+   95% intervals by article bootstrap); for scale, :func:`reference_reader` scores a third blind
+   human-like pass over the same pairs against the gold labels.
 2. :func:`held_out_writers`: the news part's pairs, each labelled by a classifier fitted without
    that article's writer (the stored probabilities of :func:`lib.stance.articles.build_pair_probabilities`),
    scored against their adjudicated labels.
@@ -52,6 +53,34 @@ def gold_transfer(model=None, *, n_boot: int = 1000, seed: int = 0
     model = model or trained_classifier()
     return transfer_evaluation(load_written_set(), load_gold().labels, model=model, seed=seed,
                                n_boot=n_boot)
+
+
+def reference_reader(folder: Path | None = None, *, n_boot: int = 1000, seed: int = 0
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Yardstick 1b: how close a reader gets who follows the codebook, for scale. A third blind
+    pass over the gold pairs (``data/gold/reference/annotator_c.csv``, made after the gold set by
+    an annotator who saw the codebook and the pairs only, never passes A and B or the gold labels)
+    scored against the gold labels like a method, with the same intervals.
+    Out: ``(metrics, confusion)`` as in :func:`summarise_predictions`, method ``annotator_c``."""
+    from lib.stance.gold import GOLD_DIR, load_gold
+    folder = Path(folder) if folder is not None else GOLD_DIR / "reference"
+    gold = load_gold().labels
+    path = folder / "annotator_c.csv"
+    if not path.is_file():
+        raise StanceError(f"{path}: the reference pass is missing")
+    third = pd.read_csv(path, dtype=str, keep_default_na=False)
+    scored = gold.merge(third[["pair_id", "label"]], on="pair_id", how="left",
+                        suffixes=("", "_c"), validate="1:1")
+    unlabelled = ~scored["label_c"].isin(LABELS)
+    if unlabelled.any():
+        raise StanceError(f"{path}: gold pair {scored.loc[unlabelled, 'pair_id'].iloc[0]!r} has "
+                          f"no label from {LABELS}")
+    predictions = scored[["pair_id", "doc_id"]].assign(
+        gold=scored["label"], method="annotator_c", predicted=scored["label_c"])
+    metrics, confusion = summarise_predictions(predictions, ["annotator_c"], scored, seed=seed,
+                                               n_boot=n_boot)
+    metrics.insert(2, "n_articles", scored["doc_id"].nunique())
+    return metrics, confusion
 
 
 def held_out_writers(folder: Path = READINGS_DIR, stance_set: Path = STANCE_SET_DIR, *,
@@ -166,6 +195,9 @@ def main(argv=None) -> None:
     print(metrics[INTERVAL_COLUMNS].round(3).to_string(index=False))
     print(confusion[confusion["method"] == "classifier"].pivot(
         index="gold", columns="predicted", values="n").to_string())
+    reference, _ = reference_reader(n_boot=args.boot)
+    print("   for scale, a third blind pass over the gold pairs (a reader with the codebook only):")
+    print(reference[INTERVAL_COLUMNS].round(3).to_string(index=False))
     metrics, confusion = held_out_writers(n_boot=args.boot)
     print("\n2. News pairs, the writer held out")
     print(metrics[INTERVAL_COLUMNS].round(3).to_string(index=False))

@@ -96,3 +96,19 @@ def test_the_classifier_passes_the_behaviour_suite():
     table = table.set_index("behaviour")
     assert table.loc["all", "n"] == 240
     assert table.loc["all", "passed"] >= 181, table["failed"].to_string()
+
+
+def test_the_reference_pass_is_scored_against_every_gold_pair(tmp_path):
+    from sklearn.metrics import f1_score
+    from lib.stance.gold import GOLD_DIR, load_gold
+    from lib.stance.yardsticks import reference_reader
+    metrics, confusion = reference_reader(n_boot=100)
+    gold = load_gold().labels
+    third = read(GOLD_DIR / "reference" / "annotator_c.csv")
+    both = gold.merge(third, on="pair_id", suffixes=("", "_c"), validate="1:1")
+    assert metrics["n"].item() == len(gold) == len(both) == confusion["n"].sum()
+    expected = f1_score(both["label"], both["label_c"], average="macro")
+    assert metrics["macro_f1"].item() == pytest.approx(expected, abs=1e-6)
+    third.iloc[1:].to_csv(tmp_path / "annotator_c.csv", index=False)
+    with pytest.raises(StanceError, match=f"gold pair '{third['pair_id'].iloc[0]}' has no label"):
+        reference_reader(tmp_path, n_boot=10)
