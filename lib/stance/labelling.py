@@ -335,7 +335,13 @@ def time_labeller(sheet_path, *, clicks: int = 100) -> pd.Series:
     import tempfile
     import time
 
-    source = pd.read_csv(sheet_path, dtype=str, keep_default_na=False)
+    try:
+        source = pd.read_csv(sheet_path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as error:
+        raise LabellingError(f"{sheet_path}: not a readable CSV sheet ({str(error).splitlines()[0]})") from None
+    absent = [column for column in SHEET_COLUMNS if column not in source]
+    if absent:
+        raise LabellingError(f"{sheet_path}: not a labelling sheet (no column {absent[0]!r})")
     words = (source["previous_sentence"] + " " + source["sentence"] + " " + source["next_sentence"]
              ).str.split().str.len()
     with tempfile.TemporaryDirectory() as folder:
@@ -373,7 +379,10 @@ def main(argv=None) -> None:
     arguments = parser.parse_args(argv)
     if not Path(arguments.sheet).exists():
         raise SystemExit(f"{arguments.sheet}: no labelling sheet (run `make figures` first)")
-    print(time_labeller(arguments.sheet, clicks=arguments.clicks).to_string())
+    try:
+        print(time_labeller(arguments.sheet, clicks=arguments.clicks).to_string())
+    except LabellingError as error:
+        raise SystemExit(str(error)) from None
 
 
 if __name__ == "__main__":

@@ -109,6 +109,9 @@ def test_timing_the_labeller_labels_a_copy_and_counts_what_a_coder_reads(tmp_pat
     # each sentence ("Sentence 1 of article 0.") has 5 words and no neighbours in this sheet
     assert timing["words"] == 25 and timing["words_median_per_pair"] == 5
     assert 0 <= timing["click_median_ms"] <= timing["click_max_ms"]
+    (tmp_path / "other.csv").write_text("pair_id,sentence\np1,A sentence.\n")
+    with pytest.raises(LabellingError, match="other.csv: not a labelling sheet"):
+        time_labeller(tmp_path / "other.csv")
 
 
 def test_evaluation_on_your_labels_reuses_the_models_training_rows_and_gets_the_same_answer():
