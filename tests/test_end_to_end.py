@@ -358,6 +358,7 @@ def test_the_labelling_loop_used_both_coders_sheets(run):
     text = "".join(output.get("text", "") for cell in notebook.cells for output in cell.get("outputs", []))
     assert "labelled so far in 2 sheet(s)" in text
     assert "evaluated on your" in text and "written + yours" in text
+    assert "retrained with your labels: macro-F1" in text or "kept the classifier trained on the written set" in text
     shares = read_csv(run[0] / "tables" / "03-adjusted-shares.csv")
     assert shares and all(float(row["adjusted_low"]) <= float(row["adjusted_high"]) for row in shares)
 

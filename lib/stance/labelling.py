@@ -205,6 +205,29 @@ def retrain_with_labels(written: pd.DataFrame, labelled: pd.DataFrame, *, model,
     return StanceClassifier(model.vectorisers, fitted)
 
 
+def choose_model(own: pd.DataFrame) -> tuple[str, str]:
+    """Which model to label your corpus with, from :func:`evaluate_with_labels`'s metrics: 'written
+    + yours' only when its macro-F1 on your labels beats 'written only', else 'written only' (your
+    labels then still measure its error, on your own corpus). Returns ``(method, reason)``. The
+    choice is made on the same folds it reports, so the chosen score is slightly optimistic; with
+    intervals that overlap, the two models are not told apart.
+
+    >>> own = pd.DataFrame({"method": ["written only", "written + yours"],
+    ...                     "macro_f1": [0.58, 0.55], "n": [336, 336]})
+    >>> choose_model(own)[0]
+    'written only'
+    """
+    scores = own.set_index("method")["macro_f1"]
+    only, yours = scores.get("written only", np.nan), scores.get("written + yours", np.nan)
+    n = int(own["n"].iloc[0]) if len(own) else 0
+    if np.isfinite(yours) and (not np.isfinite(only) or yours > only):
+        return "written + yours", (f"retrained with your labels: macro-F1 {yours:.3f} against "
+                                   f"{only:.3f} for the written set alone, on your {n} pairs")
+    return "written only", (f"kept the classifier trained on the written set: retraining with your "
+                            f"labels scored {yours:.3f} against its {only:.3f} on your {n} pairs; "
+                            f"your labels measure its error instead")
+
+
 def _labels(model, matrix) -> np.ndarray:
     """The most probable label per row, in LABELS order of the model's classes."""
     return np.asarray(model.classes_)[model.predict_proba(matrix).argmax(axis=1)]

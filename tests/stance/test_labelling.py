@@ -147,3 +147,15 @@ def test_the_retrained_model_is_the_one_whose_error_the_evaluation_measured():
     test = odd.head(1)
     assert model.predict(test).item() != "AGAINST" and retrained.predict(test).item() == "AGAINST"
     assert retrained.vectorisers is model.vectorisers
+
+
+def test_the_loop_retrains_only_when_your_labels_say_it_helps():
+    from lib.stance.labelling import choose_model
+
+    def metrics(only, yours):
+        return pd.DataFrame({"method": ["written only", "written + yours"],
+                             "macro_f1": [only, yours], "n": [120, 120]})
+    assert choose_model(metrics(0.50, 0.62))[0] == "written + yours"
+    method, why = choose_model(metrics(0.62, 0.50))
+    assert method == "written only" and "0.500 against its 0.620 on your 120 pairs" in why
+    assert choose_model(metrics(0.55, 0.55))[0] == "written only"     # a tie keeps the simpler model
