@@ -28,6 +28,6 @@ __getattr__, __all__ = lazy_exports(__name__, {
     "articles": ("RULE", "Rule", "agreement_with_readings", "article_evaluation", "article_labels",
                  "check_on_your_readings", "load_readings", "reading_sheet", "sample_for_reading"),
     "keyness": ("distinctive_terms", "fightin_words", "kwic", "terms_in_context"),
-    "yardsticks": ("behaviours", "gold_transfer", "held_out_writers", "load_suites", "reference_reader",
-                   "within_written"),
+    "yardsticks": ("behaviours", "gold_as_your_labels", "gold_transfer", "held_out_writers",
+                   "load_suites", "reference_reader", "within_written"),
 })

@@ -6,7 +6,8 @@ one: a gain on one yardstick that the others do not share is noise or a fit to t
 1. :func:`gold_transfer`: trained on the written set, tested on the seeds' real gold pairs, next to
    majority, chance, VADER and the window scorer (:func:`lib.stance.transfer.transfer_evaluation`;
    95% intervals by article bootstrap); for scale, :func:`reference_reader` scores a third blind
-   human-like pass over the same pairs against the gold labels.
+   human-like pass over the same pairs against the gold labels, and :func:`gold_as_your_labels`
+   tries the labelling loop's retraining on them, one article held out at a time.
 2. :func:`held_out_writers`: the news part's pairs, each labelled by a classifier fitted without
    that article's writer (the stored probabilities of :func:`lib.stance.articles.build_pair_probabilities`),
    scored against their adjudicated labels.
@@ -81,6 +82,25 @@ def reference_reader(folder: Path | None = None, *, n_boot: int = 1000, seed: in
                                                n_boot=n_boot)
     metrics.insert(2, "n_articles", scored["doc_id"].nunique())
     return metrics, confusion
+
+
+def gold_as_your_labels(model=None, written: pd.DataFrame | None = None, *, n_boot: int = 1000,
+                        seed: int = 0) -> pd.DataFrame:
+    """Yardstick 1c: the labelling loop's retraining, tried on the seeds' gold pairs as if they
+    were a user's labels: :func:`lib.stance.labelling.evaluate_with_labels` with one fold per
+    article (each article labelled by the written set plus the other articles' gold pairs), next
+    to the written set alone on the same folds (``model``, fitted on ``written``; default the
+    shipped classifier and the whole written set). Out: its metrics table."""
+    from lib.stance.classifier import trained_classifier
+    from lib.stance.gold import load_gold
+    from lib.stance.labelling import evaluate_with_labels
+    from lib.stance.written import load_written_set
+    gold = load_gold()
+    pairs = gold.pairs.merge(gold.labels[["pair_id", "label"]], on="pair_id", validate="1:1")
+    written = load_written_set() if written is None else written
+    metrics, _, _ = evaluate_with_labels(written, pairs, n_splits=pairs["doc_id"].nunique(),
+                                         model=model or trained_classifier(), seed=seed, n_boot=n_boot)
+    return metrics
 
 
 def held_out_writers(folder: Path = READINGS_DIR, stance_set: Path = STANCE_SET_DIR, *,
@@ -198,6 +218,9 @@ def main(argv=None) -> None:
     reference, _ = reference_reader(n_boot=args.boot)
     print("   for scale, a third blind pass over the gold pairs (a reader with the codebook only):")
     print(reference[INTERVAL_COLUMNS].round(3).to_string(index=False))
+    print("   the gold pairs as your labels, one article held out at a time (the labelling loop's retraining):")
+    print(gold_as_your_labels(n_boot=args.boot)[["method", "n", "macro_f1", "macro_f1_cluster_low",
+                                                 "macro_f1_cluster_high", "f_avg"]].round(3).to_string(index=False))
     metrics, confusion = held_out_writers(n_boot=args.boot)
     print("\n2. News pairs, the writer held out")
     print(metrics[INTERVAL_COLUMNS].round(3).to_string(index=False))

@@ -112,3 +112,20 @@ def test_the_reference_pass_is_scored_against_every_gold_pair(tmp_path):
     third.iloc[1:].to_csv(tmp_path / "annotator_c.csv", index=False)
     with pytest.raises(StanceError, match=f"gold pair '{third['pair_id'].iloc[0]}' has no label"):
         reference_reader(tmp_path, n_boot=10)
+
+
+def test_the_gold_as_your_labels_holds_out_one_article_at_a_time():
+    from sklearn.metrics import f1_score
+    from lib.stance.classifier import fit_classifier
+    from lib.stance.gold import load_gold
+    from lib.stance.yardsticks import gold_as_your_labels
+    written = load_written_set().groupby("label").head(60).reset_index(drop=True)   # small: fast
+    model = fit_classifier(written)
+    metrics = gold_as_your_labels(model, written, n_boot=50).set_index("method")
+    assert list(metrics.index) == ["written only", "written + yours"]
+    assert metrics["n"].eq(336).all()
+    # the written set alone on these folds is the model itself on every gold pair
+    gold = load_gold()
+    pairs = gold.pairs.merge(gold.labels[["pair_id", "label"]], on="pair_id")
+    expected = f1_score(pairs["label"], model.predict(pairs), average="macro")
+    assert metrics.loc["written only", "macro_f1"] == pytest.approx(expected, abs=1e-6)
