@@ -76,12 +76,7 @@ def reference_reader(folder: Path | None = None, *, n_boot: int = 1000, seed: in
     if unlabelled.any():
         raise StanceError(f"{path}: gold pair {scored.loc[unlabelled, 'pair_id'].iloc[0]!r} has "
                           f"no label from {LABELS}")
-    predictions = scored[["pair_id", "doc_id"]].assign(
-        gold=scored["label"], method="annotator_c", predicted=scored["label_c"])
-    metrics, confusion = summarise_predictions(predictions, ["annotator_c"], scored, seed=seed,
-                                               n_boot=n_boot)
-    metrics.insert(2, "n_articles", scored["doc_id"].nunique())
-    return metrics, confusion
+    return _summarise(scored, "annotator_c", scored["label_c"], n_boot=n_boot, seed=seed)
 
 
 def gold_as_your_labels(model=None, written: pd.DataFrame | None = None, *, n_boot: int = 1000,
@@ -95,8 +90,7 @@ def gold_as_your_labels(model=None, written: pd.DataFrame | None = None, *, n_bo
     from lib.stance.gold import load_gold
     from lib.stance.labelling import evaluate_with_labels
     from lib.stance.written import load_written_set
-    gold = load_gold()
-    pairs = gold.pairs.merge(gold.labels[["pair_id", "label"]], on="pair_id", validate="1:1")
+    pairs = load_gold().labels
     written = load_written_set() if written is None else written
     metrics, _, _ = evaluate_with_labels(written, pairs, n_splits=pairs["doc_id"].nunique(),
                                          model=model or trained_classifier(), seed=seed, n_boot=n_boot)
@@ -120,10 +114,17 @@ def held_out_writers(folder: Path = READINGS_DIR, stance_set: Path = STANCE_SET_
         raise StanceError(f"news pair {scored.loc[missing, 'pair_id'].iloc[0]!r} has no stored "
                           f"probabilities: run python -m lib.stance.articles")
     columns = [f"p_{label.lower()}" for label in LABELS]
-    predicted = scored[columns].to_numpy().argmax(axis=1)
-    predictions = scored[["pair_id", "doc_id"]].assign(
-        gold=scored["label"], method="classifier", predicted=[LABELS[i] for i in predicted])
-    metrics, confusion = summarise_predictions(predictions, ["classifier"], scored, seed=seed,
+    predicted = [LABELS[i] for i in scored[columns].to_numpy().argmax(axis=1)]
+    return _summarise(scored, "classifier", predicted, n_boot=n_boot, seed=seed)
+
+
+def _summarise(scored: pd.DataFrame, method: str, predicted, *, n_boot: int, seed: int
+               ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`summarise_predictions` of one method's ``predicted`` labels against ``scored``'s
+    ``label`` (pairs with pair_id and doc_id), with n_articles beside n."""
+    predictions = scored[["pair_id", "doc_id"]].assign(gold=scored["label"], method=method,
+                                                       predicted=list(predicted))
+    metrics, confusion = summarise_predictions(predictions, [method], scored, seed=seed,
                                                n_boot=n_boot)
     metrics.insert(2, "n_articles", scored["doc_id"].nunique())
     return metrics, confusion
